@@ -1,0 +1,14 @@
+import { Router } from 'express';
+import { parseOr422 } from '../lib/validation';
+import { checkoutRequestSchema } from './checkout-schemas';
+import { startCheckout, type CheckoutDeps } from './checkout-service';
+
+export function checkoutRoutes(deps: CheckoutDeps): Router {
+  const router = Router();
+  router.post('/api/checkout-sessions', async (req, res) => {
+    const body = parseOr422(checkoutRequestSchema, req.body);
+    const session = await startCheckout(deps, body);
+    res.status(201).json({ id: session.id, url: session.url });
+  });
+  return router;
+}

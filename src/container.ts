@@ -1,0 +1,40 @@
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { Config } from './config';
+import { createDb } from './db/knex';
+import { createLogger, type Logger } from './lib/logger';
+import { readOrCreateSecret } from './lib/secret-file';
+import { createDemoGateway } from './stripe/demo-gateway';
+import type { PaymentGateway } from './stripe/payment-types';
+import { createStripeGateway } from './stripe/stripe-gateway';
+
+export interface Container {
+  readonly config: Config;
+  readonly db: Knex;
+  readonly gateway: PaymentGateway;
+  readonly logger: Logger;
+  readonly sessionSecret: string;
+}
+
+export interface ContainerOverrides {
+  readonly db?: Knex;
+  readonly gateway?: PaymentGateway;
+  readonly logger?: Logger;
+}
+
+export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const db = overrides.db ?? createDb({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pgdata') });
+  const gateway = overrides.gateway ?? (config.stripe.secretKey
+    ? createStripeGateway({
+        secretKey: config.stripe.secretKey,
+        webhookSecret: config.stripe.webhookSecret as string,
+        apiBase: config.stripe.apiBase,
+      })
+    : createDemoGateway({
+        publicUrl: config.publicUrl,
+        webhookSecret: readOrCreateSecret(config.dataDir, 'demo-webhook-secret', 'whsec_demo'),
+      }));
+  const sessionSecret = config.sessionSecret ?? readOrCreateSecret(config.dataDir, 'session-secret');
+  return { config, db, gateway, logger, sessionSecret };
+}

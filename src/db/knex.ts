@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { types as pgTypes } from 'pg';
+
+export type { Knex };
+export type Db = Knex;
+
+const INT8_OID = 20;
+
+// int8 (bigint and count(*)) comes back as a number, refusing anything a JS number
+// cannot hold exactly, so amounts stay exact integers.
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`bigint ${text} is beyond the safe integer range`);
+  return value;
+}
+
+export interface DbOptions {
+  /** A postgres:// connection string, or undefined for embedded PGlite. */
+  readonly databaseUrl?: string;
+  /** PGlite's data directory; undefined with no databaseUrl means in memory. */
+  readonly pgliteDir?: string;
+  readonly poolMax?: number;
+}
+
+export function createDb(options: DbOptions): Db {
+  if (options.databaseUrl) {
+    return knexFactory({
+      client: 'pg',
+      connection: {
+        connectionString: options.databaseUrl,
+        types: {
+          getTypeParser: ((oid: number, format?: string) =>
+            oid === INT8_OID
+              ? parseInt8
+              : pgTypes.getTypeParser(oid, format as 'text')) as unknown as Knex.PgConnectionConfig['types'] extends { getTypeParser: infer F } ? F : never,
+        },
+      },
+      pool: { min: 0, max: options.poolMax ?? 10 },
+    });
+  }
+  // knex-pglite is CommonJS and has no types; PGlite itself returns int8 as number.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ClientPgLite = require('knex-pglite') as typeof Knex.Client;
+  if (options.pgliteDir) fs.mkdirSync(options.pgliteDir, { recursive: true });
+  return knexFactory({
+    client: ClientPgLite,
+    dialect: 'postgres',
+    connection: options.pgliteDir ? { filename: options.pgliteDir } : {},
+  } as Knex.Config);
+}
+
+export function isPglite(db: Db): boolean {
+  return db.client.config.client !== 'pg';
+}
+
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');

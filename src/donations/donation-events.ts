@@ -1,0 +1,167 @@
+import type { Knex } from 'knex';
+import { recordPaymentFacts } from '../ledger/payment-recorder';
+import type { Logger } from '../lib/logger';
+import type { PaymentGateway } from '../stripe/payment-types';
+import { rememberStripeCustomer } from '../supporters/supporter-repository';
+import { findDonationIdBySubscription, lockDonation, updateDonation, type Donation } from './donation-repository';
+import { advanceStatus } from './donation-status';
+import { ensureInstallmentPlan, monthsBetween } from './installment-plan';
+
+/** What every webhook handler is given: the event's transaction and its time. */
+export interface EventContext {
+  readonly tx: Knex;
+  readonly gateway: PaymentGateway;
+  readonly logger: Logger;
+  readonly eventCreated: Date;
+}
+
+export interface CompletedSession {
+  readonly id: string;
+  readonly donationId: string | null;
+  readonly mode: 'payment' | 'subscription' | 'setup';
+  readonly paymentStatus: 'paid' | 'unpaid' | 'no_payment_required';
+  readonly amountTotal: number | null;
+  readonly currency: string | null;
+  readonly customerId: string | null;
+  readonly paymentIntentId: string | null;
+  readonly subscriptionId: string | null;
+}
+
+async function donationForSession(ctx: EventContext, session: CompletedSession): Promise<Donation | null> {
+  if (!session.donationId) return null;
+  const donation = await lockDonation(ctx.tx, session.donationId);
+  if (!donation) {
+    ctx.logger.warn({ checkoutSessionId: session.id }, 'checkout session names an unknown donation');
+    return null;
+  }
+  if (donation.checkoutSessionId && donation.checkoutSessionId !== session.id) {
+    ctx.logger.warn({ donationId: donation.id, checkoutSessionId: session.id }, 'checkout session is not the donation\'s own');
+    return null;
+  }
+  if (session.amountTotal !== null && (session.amountTotal !== donation.chargeAmount || session.currency !== donation.currency)) {
+    ctx.logger.warn({ donationId: donation.id, expected: donation.chargeAmount, got: session.amountTotal }, 'checkout total differs from the donation');
+  }
+  return donation;
+}
+
+async function linkCustomer(ctx: EventContext, donation: Donation, customerId: string | null): Promise<void> {
+  if (!customerId) return;
+  await updateDonation(ctx.tx, donation.id, { customerId });
+  await rememberStripeCustomer(ctx.tx, donation.supporterId, customerId);
+}
+
+async function settleOneTimePayment(ctx: EventContext, donation: Donation, paymentIntentId: string): Promise<void> {
+  await updateDonation(ctx.tx, donation.id, { paymentIntentId });
+  const charge = await ctx.gateway.retrievePaymentIntentCharge(paymentIntentId);
+  await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, installment: 1, charge });
+  await advanceStatus(ctx.tx, donation, 'paid', ctx.eventCreated);
+}
+
+export async function onCheckoutCompleted(ctx: EventContext, session: CompletedSession): Promise<void> {
+  const donation = await donationForSession(ctx, session);
+  if (!donation) return;
+  if (!donation.checkoutSessionId) await updateDonation(ctx.tx, donation.id, { checkoutSessionId: session.id });
+  await linkCustomer(ctx, donation, session.customerId);
+
+  if (session.mode === 'subscription' && session.subscriptionId) {
+    await updateDonation(ctx.tx, donation.id, { subscriptionId: session.subscriptionId });
+    await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated);
+    await ensureInstallmentPlan(ctx.tx, ctx.gateway, ctx.logger, donation, session.subscriptionId);
+    return; // the payment itself is recorded from invoice.paid
+  }
+  if (session.mode === 'payment' && session.paymentIntentId) {
+    if (session.paymentStatus === 'paid') await settleOneTimePayment(ctx, donation, session.paymentIntentId);
+    else await advanceStatus(ctx.tx, donation, 'processing', ctx.eventCreated);
+  }
+}
+
+export async function onAsyncPaymentSucceeded(ctx: EventContext, session: CompletedSession): Promise<void> {
+  const donation = await donationForSession(ctx, session);
+  if (donation && session.paymentIntentId) await settleOneTimePayment(ctx, donation, session.paymentIntentId);
+}
+
+export async function onCheckoutEndedUnpaid(ctx: EventContext, session: CompletedSession, status: 'failed' | 'expired'): Promise<void> {
+  const donation = await donationForSession(ctx, session);
+  if (donation) await advanceStatus(ctx.tx, donation, status, ctx.eventCreated);
+}
+
+export interface PaidInvoice {
+  readonly id: string;
+  readonly subscriptionId: string | null;
+  readonly donationId: string | null;
+  readonly billingReason: string | null;
+  readonly periodStart: Date | null;
+  readonly amountPaid: number;
+}
+
+async function donationForSubscription(ctx: EventContext, subscriptionId: string | null, donationId: string | null): Promise<Donation | null> {
+  const id = donationId ?? (subscriptionId ? await findDonationIdBySubscription(ctx.tx, subscriptionId) : null);
+  if (!id) return null;
+  const donation = await lockDonation(ctx.tx, id);
+  if (donation && subscriptionId && !donation.subscriptionId) {
+    await updateDonation(ctx.tx, id, { subscriptionId });
+  }
+  return donation;
+}
+
+async function installmentOf(ctx: EventContext, donation: Donation, invoice: PaidInvoice): Promise<number> {
+  if (invoice.billingReason === 'subscription_create' || !invoice.periodStart || !invoice.subscriptionId) return 1;
+  const stored = await ctx.tx('donations').where({ id: donation.id }).first('billing_anchor');
+  let anchor: Date | null = stored?.billing_anchor ?? null;
+  if (!anchor) {
+    anchor = (await ctx.gateway.retrieveSubscription(invoice.subscriptionId)).startDate;
+    await updateDonation(ctx.tx, donation.id, { billingAnchor: anchor });
+  }
+  return monthsBetween(anchor, invoice.periodStart) + 1;
+}
+
+export async function onInvoicePaid(ctx: EventContext, invoice: PaidInvoice): Promise<void> {
+  const donation = await donationForSubscription(ctx, invoice.subscriptionId, invoice.donationId);
+  if (!donation) {
+    ctx.logger.info({ invoiceId: invoice.id }, 'invoice is not for a Colecta donation');
+    return;
+  }
+  if (invoice.amountPaid > 0) {
+    const paymentIntentId = await ctx.gateway.findInvoicePaymentIntent(invoice.id);
+    if (paymentIntentId) {
+      const installment = await installmentOf(ctx, donation, invoice);
+      const charge = await ctx.gateway.retrievePaymentIntentCharge(paymentIntentId);
+      await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, invoiceId: invoice.id, installment, charge });
+    } else {
+      ctx.logger.warn({ invoiceId: invoice.id }, 'paid invoice has no payment intent');
+    }
+  }
+  await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated);
+  if (invoice.subscriptionId) await ensureInstallmentPlan(ctx.tx, ctx.gateway, ctx.logger, donation, invoice.subscriptionId);
+}
+
+export async function onInvoicePaymentFailed(ctx: EventContext, invoice: PaidInvoice): Promise<void> {
+  const donation = await donationForSubscription(ctx, invoice.subscriptionId, invoice.donationId);
+  if (donation) await advanceStatus(ctx.tx, donation, 'failing', ctx.eventCreated);
+}
+
+export interface SubscriptionChange {
+  readonly id: string;
+  readonly donationId: string | null;
+  readonly status: string;
+  readonly startDate: Date;
+  readonly endedAt: Date | null;
+}
+
+export async function onSubscriptionUpdated(ctx: EventContext, sub: SubscriptionChange): Promise<void> {
+  const donation = await donationForSubscription(ctx, sub.id, sub.donationId);
+  if (!donation) return;
+  const next = sub.status === 'active' || sub.status === 'trialing' ? 'active'
+    : sub.status === 'past_due' || sub.status === 'unpaid' ? 'failing' : null;
+  if (next) await advanceStatus(ctx.tx, donation, next, ctx.eventCreated);
+  if (next === 'active') await ensureInstallmentPlan(ctx.tx, ctx.gateway, ctx.logger, donation, sub.id);
+}
+
+export async function onSubscriptionDeleted(ctx: EventContext, sub: SubscriptionChange): Promise<void> {
+  const donation = await donationForSubscription(ctx, sub.id, sub.donationId);
+  if (!donation) return;
+  const endedAt = sub.endedAt ?? ctx.eventCreated;
+  const ranItsCourse = donation.installments != null && monthsBetween(sub.startDate, endedAt) >= donation.installments;
+  await updateDonation(ctx.tx, donation.id, { endedAt });
+  await advanceStatus(ctx.tx, donation, ranItsCourse ? 'completed' : 'cancelled', ctx.eventCreated);
+}

@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+import { findDonation } from '../donations/donation-repository';
+import type { Logger } from '../lib/logger';
+import type { ChargeInfo } from '../stripe/payment-types';
+import { appendLedgerEntry } from './ledger-repository';
+
+/** Whatever one event knows about a payment; the rest arrives with other events. */
+export interface PaymentFacts {
+  readonly paymentIntentId: string;
+  readonly donationId?: string;
+  readonly invoiceId?: string;
+  readonly installment?: number;
+  readonly charge?: ChargeInfo | null;
+}
+
+export type PaymentOutcome = 'recorded' | 'already_recorded' | 'waiting';
+
+interface StripePaymentRow {
+  payment_intent_id: string; donation_id: string | null; invoice_id: string | null; installment: number | null;
+  charge_id: string | null; balance_transaction_id: string | null; gross: number | null; fee: number | null;
+  currency: string | null; payment_method: string | null; card_last4: string | null; paid_at: Date | null;
+}
+
+const keep = (tx: Knex, column: string) => tx.raw(`coalesce(stripe_payments.${column}, excluded.${column})`);
+
+/**
+ * Merges the facts into what is known of the payment, and writes its ledger entry once the
+ * donation, the charge and the charge's balance transaction are all known. The upsert locks
+ * the payment's row, so concurrent events about one payment take turns and only one writes.
+ */
+export async function recordPaymentFacts(tx: Knex, logger: Logger, facts: PaymentFacts): Promise<PaymentOutcome> {
+  const charge = facts.charge?.status === 'succeeded' ? facts.charge : null;
+  const bt = charge?.balanceTransaction ?? null;
+  const merged = ['donation_id', 'invoice_id', 'installment', 'charge_id', 'balance_transaction_id', 'gross', 'fee',
+    'currency', 'payment_method', 'card_last4', 'paid_at'];
+  const [row] = (await tx('stripe_payments')
+    .insert({
+      payment_intent_id: facts.paymentIntentId,
+      donation_id: facts.donationId ?? null,
+      invoice_id: facts.invoiceId ?? null,
+      installment: facts.installment ?? null,
+      charge_id: charge?.id ?? null,
+      balance_transaction_id: bt?.id ?? null,
+      gross: bt?.amount ?? null,
+      fee: bt?.fee ?? null,
+      currency: bt?.currency ?? null,
+      payment_method: charge?.paymentMethod ?? null,
+      card_last4: charge?.cardLast4 ?? null,
+      paid_at: charge?.created ?? null,
+    })
+    .onConflict('payment_intent_id')
+    .merge({ ...Object.fromEntries(merged.map((c) => [c, keep(tx, c)])), updated_at: tx.fn.now() })
+    .returning('*')) as StripePaymentRow[];
+  if (!row) throw new Error('stripe_payments upsert returned nothing');
+
+  const { donation_id: donationId, charge_id: chargeId, balance_transaction_id: btId } = row;
+  if (!donationId || !chargeId || !btId || row.gross == null || row.fee == null || !row.currency || !row.paid_at || row.installment == null) {
+    return 'waiting';
+  }
+  const existing = await tx('ledger_entries').where({ stripe_charge_id: chargeId, kind: 'payment' }).first('id');
+  if (existing) return 'already_recorded';
+
+  const donation = await findDonation(tx, donationId);
+  if (!donation) throw new Error(`donation ${donationId} named by payment ${row.payment_intent_id} does not exist`);
+  if (row.currency === donation.currency && row.gross !== donation.chargeAmount) {
+    logger.warn({ donationId, chargeId, expected: donation.chargeAmount, got: row.gross }, 'payment differs from the donation');
+  }
+  if (donation.installments != null && row.installment > donation.installments) {
+    logger.error({ donationId, chargeId, installment: row.installment }, 'payment beyond the chosen number of installments');
+  }
+  await appendLedgerEntry(tx, {
+    kind: 'payment',
+    organizationId: donation.organizationId,
+    campaignId: donation.campaignId,
+    earmarkId: donation.earmarkId,
+    supporterId: donation.supporterId,
+    donationId,
+    gross: row.gross,
+    fee: row.fee,
+    currency: row.currency,
+    occurredAt: row.paid_at,
+    installment: row.installment,
+    paymentMethod: row.payment_method,
+    cardLast4: row.card_last4,
+    stripeChargeId: chargeId,
+    stripeInvoiceId: row.invoice_id,
+    stripeBalanceTransactionId: btId,
+  });
+  logger.info({ donationId, chargeId, installment: row.installment }, 'payment recorded');
+  return 'recorded';
+}

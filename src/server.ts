@@ -1,0 +1,44 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
+import { ConfigError, loadConfig } from './config';
+import { buildContainer } from './container';
+import { migrateLatest } from './db/migrate';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const c = buildContainer(config);
+  await migrateLatest(c.db);
+  if (!config.databaseUrl) {
+    const organizations = await c.db('organizations').count<{ n: number }>('* as n').first();
+    if (Number(organizations?.n ?? 0) === 0) {
+      await ensureDemo(c.db);
+      console.log(`Demo campaign created: ${config.publicUrl}/donate/${DEMO_CAMPAIGN_SLUG}`);
+      console.log(`Its progress: ${config.publicUrl}/api/campaigns/${DEMO_CAMPAIGN_SLUG}/progress`);
+    }
+  }
+  if (config.demoMode) console.log('Demo mode: no STRIPE_SECRET_KEY is set, so no money can move.');
+
+  const app = createApp(c);
+  const server: Server = app.listen(config.port, () => {
+    c.logger.info({ port: config.port, publicUrl: config.publicUrl }, 'Colecta is serving');
+  });
+  const shutdown = (signal: string) => {
+    c.logger.info({ signal }, 'shutting down');
+    server.close(() => {
+      c.db.destroy().finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

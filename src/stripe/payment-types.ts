@@ -1,0 +1,88 @@
+/** Plain shapes the rest of Colecta sees; only stripe-gateway.ts knows the SDK's types. */
+
+export interface BalanceTx {
+  readonly id: string;
+  readonly amount: number;
+  readonly fee: number;
+  readonly net: number;
+  readonly currency: string;
+  readonly created: Date;
+}
+
+export interface ChargeInfo {
+  readonly id: string;
+  readonly status: string;
+  readonly paymentIntentId: string | null;
+  readonly paymentMethod: string | null;
+  readonly cardLast4: string | null;
+  readonly created: Date;
+  readonly balanceTransaction: BalanceTx | null;
+}
+
+export interface SubscriptionInfo {
+  readonly id: string;
+  readonly status: string;
+  readonly customerId: string | null;
+  readonly startDate: Date;
+  readonly currentPeriodStart: Date | null;
+  readonly scheduleId: string | null;
+  readonly priceId: string | null;
+}
+
+export interface ScheduleInfo {
+  readonly id: string;
+  readonly status: string;
+  readonly phaseStart: Date;
+  readonly phaseEnd: Date | null;
+  readonly priceId: string;
+  readonly endBehavior: string;
+}
+
+export interface RefundInfo {
+  readonly id: string;
+  readonly chargeId: string;
+  readonly status: string;
+  readonly created: Date;
+  readonly balanceTransaction: BalanceTx | null;
+}
+
+export interface CheckoutSessionRequest {
+  readonly donationId: string;
+  readonly mode: 'payment' | 'subscription';
+  readonly currency: string;
+  readonly chargeAmount: number;
+  readonly productName: string;
+  readonly description: string;
+  readonly customerEmail: string;
+  readonly customerId: string | null;
+  readonly locale: 'en' | 'es';
+  readonly successUrl: string;
+  readonly cancelUrl: string;
+}
+
+export interface CheckoutSessionCreated {
+  readonly id: string;
+  readonly url: string;
+}
+
+export interface VerifiedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly created: Date;
+  readonly livemode: boolean;
+  readonly object: unknown;
+}
+
+export interface PaymentGateway {
+  createCheckoutSession(request: CheckoutSessionRequest): Promise<CheckoutSessionCreated>;
+  retrievePaymentIntentCharge(paymentIntentId: string): Promise<ChargeInfo | null>;
+  retrieveBalanceTransaction(id: string): Promise<BalanceTx>;
+  findInvoicePaymentIntent(invoiceId: string): Promise<string | null>;
+  retrieveSubscription(id: string): Promise<SubscriptionInfo>;
+  createScheduleFromSubscription(subscriptionId: string): Promise<ScheduleInfo>;
+  retrieveSchedule(id: string): Promise<ScheduleInfo>;
+  endScheduleAfterMonths(schedule: ScheduleInfo, months: number): Promise<ScheduleInfo>;
+  cancelSubscription(subscriptionId: string): Promise<void>;
+  listRefunds(chargeId: string): Promise<RefundInfo[]>;
+  verifyEvent(rawBody: Buffer, signature: string | undefined): VerifiedEvent;
+}
