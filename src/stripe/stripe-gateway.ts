@@ -11,6 +11,7 @@ export interface StripeGatewayOptions {
   readonly apiBase?: string;
   /** Seconds a signature stays valid; Stripe's own default is five minutes. */
   readonly toleranceSeconds?: number;
+  readonly maxNetworkRetries?: number;
 }
 
 const toDate = (seconds: number): Date => new Date(seconds * 1000);
@@ -62,7 +63,7 @@ function apiBaseOptions(apiBase: string | undefined): Partial<Stripe.StripeConfi
 /** The only module that talks to Stripe's API. */
 export function createStripeGateway(options: StripeGatewayOptions): PaymentGateway {
   const stripe = new Stripe(options.secretKey, {
-    maxNetworkRetries: 2,
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
     timeout: 20_000,
     appInfo: { name: 'Colecta' },
     ...apiBaseOptions(options.apiBase),

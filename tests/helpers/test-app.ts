@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { Knex } from 'knex';
+import Stripe from 'stripe';
+import { createApp } from '../../src/app';
+import { ensureDemo } from '../../src/campaigns/demo-seed';
+import { loadConfig } from '../../src/config';
+import { buildContainer } from '../../src/container';
+import { createLogger } from '../../src/lib/logger';
+import { createStripeGateway } from '../../src/stripe/stripe-gateway';
+import { createTestDb, type TestDb } from './test-db';
+
+export const WEBHOOK_SECRET = 'whsec_test_colecta_webhooks';
+const signer = new Stripe('sk_test_signer_only');
+
+export interface SendEventOptions {
+  readonly id?: string;
+  readonly created?: Date;
+  readonly secret?: string;
+  readonly timestamp?: number;
+  readonly signature?: string | null;
+}
+
+export interface TestApp {
+  readonly baseUrl: string;
+  readonly db: Knex;
+  readonly dbKind: TestDb['kind'];
+  readonly logLines: string[];
+  postJson(route: string, body: unknown): Promise<{ status: number; body: any }>;
+  getJson(route: string): Promise<{ status: number; body: any }>;
+  sendEvent(type: string, object: unknown, options?: SendEventOptions): Promise<{ status: number; body: any; eventId: string }>;
+  close(): Promise<void>;
+}
+
+export function eventEnvelope(type: string, object: unknown, id: string, created: Date) {
+  return {
+    id, object: 'event', api_version: '2026-10-28.endive', created: Math.floor(created.getTime() / 1000),
+    data: { object }, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type,
+  };
+}
+
+/** The whole app in-process on port 0, with its own database and Stripe behind nock. */
+export async function startTestApp(): Promise<TestApp> {
+  const testDb = await createTestDb();
+  await ensureDemo(testDb.db);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test', DATA_DIR: dataDir, STRIPE_SECRET_KEY: 'sk_test_colecta', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'info',
+  });
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const container = buildContainer(config, {
+    db: testDb.db,
+    logger: createLogger('info', sink),
+    gateway: createStripeGateway({ secretKey: 'sk_test_colecta', webhookSecret: WEBHOOK_SECRET, maxNetworkRetries: 0 }),
+  });
+  const server = createApp(container).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const request = async (route: string, init: RequestInit) => {
+    const res = await fetch(baseUrl + route, init);
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+
+  return {
+    baseUrl,
+    db: testDb.db,
+    dbKind: testDb.kind,
+    logLines,
+    postJson: (route, body) => request(route, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    }),
+    getJson: (route) => request(route, { method: 'GET' }),
+    async sendEvent(type, object, options = {}) {
+      const eventId = options.id ?? `evt_test_${randomBytes(8).toString('hex')}`;
+      const payload = JSON.stringify(eventEnvelope(type, object, eventId, options.created ?? new Date()));
+      const signature = options.signature === undefined
+        ? signer.webhooks.generateTestHeaderString({
+            payload, secret: options.secret ?? WEBHOOK_SECRET, ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+          })
+        : options.signature;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (signature !== null) headers['stripe-signature'] = signature;
+      const res = await request('/webhooks/stripe', { method: 'POST', headers, body: payload });
+      return { ...res, eventId };
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await testDb.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
