@@ -4,6 +4,6 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
-  setupFiles: ['<rootDir>/tests/helpers/setup-env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/tests/helpers/setup-env.ts'],
   testTimeout: 30000,
 };

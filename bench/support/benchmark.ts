@@ -2,7 +2,7 @@
 export interface Benchmark {
   readonly name: string;
   readonly description: string;
-  run(progress: (line: string) => void): Promise<BenchmarkReport>;
+  run(context: BenchContext): Promise<BenchmarkReport>;
 }
 
 export interface BenchmarkReport {
@@ -19,4 +19,29 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   const line = (row: readonly string[]) =>
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export interface BenchContext {
+  /** A progress line for the person waiting (stderr); figures belong in the report. */
+  progress(line: string): void;
+  /** Registers a step run after the benchmark, last registered first, even when it fails or is interrupted. */
+  defer(step: () => Promise<void> | void): void;
+}
+
+export class CleanupStack {
+  private readonly steps: (() => Promise<void> | void)[] = [];
+
+  defer(step: () => Promise<void> | void): void {
+    this.steps.push(step);
+  }
+
+  async run(onError: (error: unknown) => void): Promise<void> {
+    for (let step = this.steps.pop(); step; step = this.steps.pop()) {
+      try {
+        await step();
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
 }

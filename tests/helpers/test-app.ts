@@ -33,6 +33,8 @@ export interface TestApp {
   postJson(route: string, body: unknown): Promise<{ status: number; body: any }>;
   getJson(route: string): Promise<{ status: number; body: any }>;
   sendEvent(type: string, object: unknown, options?: SendEventOptions): Promise<{ status: number; body: any; eventId: string }>;
+  /** Sends an event that must be accepted; fails the test with the server's last log lines otherwise. */
+  deliver(type: string, object: unknown, options?: SendEventOptions): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,13 @@ export async function startTestApp(): Promise<TestApp> {
       if (signature !== null) headers['stripe-signature'] = signature;
       const res = await request('/webhooks/stripe', { method: 'POST', headers, body: payload });
       return { ...res, eventId };
+    },
+    async deliver(type, object, options) {
+      const res = await this.sendEvent(type, object, options);
+      if (res.status !== 200) {
+        throw new Error(`${type} answered ${res.status}:\n${logLines.slice(-4).join('\n')}`);
+      }
+      return res.eventId;
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));

@@ -85,7 +85,7 @@ describe('a one-time gift', () => {
     const [create] = stripe.calls('POST', '/v1/checkout/sessions');
     expect(create?.body['line_items[0][price_data][unit_amount]']).toBe('2091');
     const { session } = stripe.payOneTime(sessionId);
-    await app.sendEvent('checkout.session.completed', session);
+    await app.deliver('checkout.session.completed', session);
     const [entry] = await ledgerFor(app.db, donationId);
     expect(entry).toMatchObject({ gross: 2091, fee: 91, net: 2000 });
   });
@@ -93,10 +93,10 @@ describe('a one-time gift', () => {
   it('marks an asynchronous payment processing, then paid when it succeeds', async () => {
     const { sessionId, donationId } = await checkout({ amount: 2500 });
     const { session } = stripe.payOneTime(sessionId);
-    await app.sendEvent('checkout.session.completed', { ...session, payment_status: 'unpaid' });
+    await app.deliver('checkout.session.completed', { ...session, payment_status: 'unpaid' });
     expect((await donationRow(app.db, donationId)).status).toBe('processing');
     expect(await ledgerFor(app.db, donationId)).toHaveLength(0);
-    await app.sendEvent('checkout.session.async_payment_succeeded', session);
+    await app.deliver('checkout.session.async_payment_succeeded', session);
     expect((await donationRow(app.db, donationId)).status).toBe('paid');
     expect(await ledgerFor(app.db, donationId)).toHaveLength(1);
   });
@@ -104,8 +104,8 @@ describe('a one-time gift', () => {
   it('marks a failed asynchronous payment failed, with nothing in the ledger', async () => {
     const { sessionId, donationId } = await checkout({ amount: 2600 });
     const { session } = stripe.payOneTime(sessionId);
-    await app.sendEvent('checkout.session.completed', { ...session, payment_status: 'unpaid' });
-    await app.sendEvent('checkout.session.async_payment_failed', { ...session, payment_status: 'unpaid' });
+    await app.deliver('checkout.session.completed', { ...session, payment_status: 'unpaid' });
+    await app.deliver('checkout.session.async_payment_failed', { ...session, payment_status: 'unpaid' });
     expect((await donationRow(app.db, donationId)).status).toBe('failed');
     expect(await ledgerFor(app.db, donationId)).toHaveLength(0);
   });
