@@ -121,7 +121,7 @@ export async function checkLedger(db: Knex, measuredDonationIds: readonly string
 
 /** The distinct errors the service left on stripe_events, most frequent first. */
 export async function eventErrors(db: Knex, limit = 5): Promise<{ error: string; n: number }[]> {
-  const rows: { last_error: string; n: number }[] = await db('stripe_events').whereNotNull('last_error')
-    .groupBy('last_error').select('last_error').count('* as n').orderBy('n', 'desc').limit(limit);
+  const rows = await db('stripe_events').whereNotNull('last_error')
+    .groupBy('last_error').select('last_error').count<{ last_error: string; n: number }[]>('* as n').orderBy('n', 'desc').limit(limit);
   return rows.map((r) => ({ error: r.last_error, n: Number(r.n) }));
 }

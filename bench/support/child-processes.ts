@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -14,6 +15,8 @@ export interface TsxChild {
   /** The exit code, or null when a signal ended it. */
   readonly exited: Promise<number | null>;
   isRunning(): boolean;
+  /** CPU seconds used so far by the process and its descendants (Linux /proc), or null elsewhere. */
+  cpuSeconds(): number | null;
   /** Ends the process and whatever it started; calling it again does nothing. */
   stop(): Promise<void>;
 }
@@ -80,7 +83,23 @@ export function spawnTsx(name: string, script: string, env: NodeJS.ProcessEnv, i
     })();
     return stopping;
   };
-  return { name, pid, stdout, stderr, exited, isRunning: () => running, stop };
+  return { name, pid, stdout, stderr, exited, isRunning: () => running, cpuSeconds: () => treeCpuSeconds(pid), stop };
+}
+
+// Linux reports utime and stime in clock ticks, which are 1/100 s on every common platform.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function treeCpuSeconds(pid: number): number | null {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    let ticks = Number(fields[11]) + Number(fields[12]);
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const child of children ? children.split(/\s+/) : []) ticks += (treeCpuSeconds(Number(child)) ?? 0) * CLOCK_TICKS_PER_SECOND;
+    return ticks / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {

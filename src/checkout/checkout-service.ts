@@ -84,6 +84,11 @@ export async function startCheckout(deps: CheckoutDeps, req: CheckoutRequest): P
     locale: req.locale,
     successUrl: `${deps.publicUrl}/donate/${campaign.slug}/thanks?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${deps.publicUrl}/donate/${campaign.slug}?lang=${req.locale}`,
+  }).catch(async (error: unknown) => {
+    if (error instanceof AppError) throw error;
+    deps.logger.error({ err: error, donationId }, 'Stripe refused the checkout session');
+    await updateDonation(deps.db, donationId, { status: 'failed', statusChangedAt: new Date() });
+    throw new AppError(502, 'payment_provider_unavailable', 'The payment page could not be opened; please try again in a moment');
   });
   await updateDonation(deps.db, donationId, { checkoutSessionId: session.id });
   deps.logger.info({ donationId, checkoutSessionId: session.id, frequency: req.frequency }, 'checkout session created');

@@ -42,6 +42,7 @@ export class StripeWorld {
 
   constructor() {
     for (const method of ['GET', 'POST', 'DELETE'] as const) {
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- nock's reply callback binds its own `this`
       const world = this;
       this.scopes.push(
         nock('https://api.stripe.com').persist().intercept(/.*/, method).query(true)

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Knex } from 'knex';
 import Stripe from 'stripe';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are whatever JSON the app sent; tests assert on them */
 import { createApp } from '../../src/app';
 import { ensureDemo } from '../../src/campaigns/demo-seed';
 import { loadConfig } from '../../src/config';
@@ -76,7 +78,7 @@ export async function startTestApp(): Promise<TestApp> {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
 
-  return {
+  const testApp: TestApp = {
     baseUrl,
     db: testDb.db,
     dbKind: testDb.kind,
@@ -99,7 +101,7 @@ export async function startTestApp(): Promise<TestApp> {
       return { ...res, eventId };
     },
     async deliver(type, object, options) {
-      const res = await this.sendEvent(type, object, options);
+      const res = await testApp.sendEvent(type, object, options);
       if (res.status !== 200) {
         throw new Error(`${type} answered ${res.status}:\n${logLines.slice(-4).join('\n')}`);
       }
@@ -111,4 +113,5 @@ export async function startTestApp(): Promise<TestApp> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testApp;
 }

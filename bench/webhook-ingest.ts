@@ -1,0 +1,200 @@
+/**
+ * How many signed invoice.paid events per second Colecta turns into ledger entries, next to a
+ * bare Express route that only inserts each body, on the same PostgreSQL and the same machine.
+ * The service, the baseline and the load generator each run in their own process; Stripe's API
+ * is a local fake, so the figure is Colecta's own work plus two loopback API calls per event.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import {
+  checkLedger, countRows, createBareTable, createBenchDatabase, eventErrors, seedPendingMonthlyDonations, type BenchDatabase,
+} from './support/bench-database';
+import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport } from './support/benchmark';
+import { freePort, spawnTsx, tail, waitForOk, type TsxChild } from './support/child-processes';
+import { startFakeStripe } from './support/fake-stripe';
+import type { LoadPlan, LoadResult } from './support/ingest-load';
+
+const WEBHOOK_SECRET = 'whsec_bench';
+const GOAL_PERCENT = 40;
+
+interface Settings {
+  readonly events: number;
+  readonly concurrency: number;
+  readonly warmup: number;
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function readSettings(): Settings {
+  const events = positiveInt('BENCH_EVENTS', 4000);
+  const concurrency = positiveInt('BENCH_CONCURRENCY', 32);
+  return { events, concurrency, warmup: positiveInt('BENCH_WARMUP', Math.min(200, events)) };
+}
+
+/** CPU use over the whole load (warm-up included), in % of one core. */
+interface CpuShares {
+  readonly serverPercent: number | null;
+  /** This process, which during the service run does nothing but answer as fake Stripe. */
+  readonly benchPercent: number;
+}
+
+async function withCpuShares<T>(server: TsxChild, work: () => Promise<T>): Promise<[T, CpuShares]> {
+  const serverBefore = server.cpuSeconds();
+  const benchBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - started) / 1000;
+  const serverAfter = server.cpuSeconds();
+  const bench = process.cpuUsage(benchBefore);
+  return [result, {
+    serverPercent: serverBefore === null || serverAfter === null ? null : ((serverAfter - serverBefore) / seconds) * 100,
+    benchPercent: ((bench.user + bench.system) / 1e6 / seconds) * 100,
+  }];
+}
+
+async function runLoadGenerator(ctx: BenchContext, plan: LoadPlan): Promise<LoadResult> {
+  const load = spawnTsx('load generator', 'bench/support/ingest-load.ts', {}, JSON.stringify(plan));
+  ctx.defer(() => load.stop());
+  const code = await load.exited;
+  const last = load.stdout.filter((line) => line.trim() !== '').pop();
+  if (code !== 0 || !last) throw new Error(`load generator exited with ${code}:\n${tail(load.stderr)}`);
+  return JSON.parse(last) as LoadResult;
+}
+
+async function startChild(ctx: BenchContext, name: string, script: string, env: NodeJS.ProcessEnv): Promise<TsxChild> {
+  const child = spawnTsx(name, script, env);
+  ctx.defer(() => child.stop());
+  await waitForOk(`http://127.0.0.1:${env.PORT}/healthz`, child);
+  return child;
+}
+
+/** Warnings and errors the service logged (pino JSON on stdout, anything on stderr), by message. */
+function loggedProblems(child: TsxChild): { count: number; top: string[] } {
+  const counts = new Map<string, number>();
+  for (const line of [...child.stdout, ...child.stderr]) {
+    if (line.trim() === '') continue;
+    let key: string;
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { type?: string; message?: string } };
+      key = `[${entry.level ?? '?'}] ${entry.msg ?? ''}${entry.err ? `: ${entry.err.type ?? ''} ${entry.err.message ?? ''}` : ''}`;
+    } catch {
+      key = line.slice(0, 200);
+    }
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  return { count: sorted.reduce((sum, [, n]) => sum + n, 0), top: sorted.slice(0, 5).map(([k, n]) => `${n} × ${k}`) };
+}
+
+async function runService(ctx: BenchContext, bench: BenchDatabase, plan: Omit<LoadPlan, 'url'>) {
+  const stripe = await startFakeStripe();
+  ctx.defer(() => stripe.close());
+  const port = await freePort();
+  ctx.progress(`starting the service on port ${port} (fake Stripe at ${stripe.url})`);
+  const server = await startChild(ctx, 'colecta', 'src/server.ts', {
+    DATABASE_URL: bench.url,
+    SESSION_SECRET: `bench-session-${randomBytes(24).toString('hex')}`,
+    STRIPE_SECRET_KEY: 'sk_test_bench',
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    STRIPE_API_BASE: stripe.url,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  });
+  ctx.progress(`posting ${plan.warmupDonationIds.length} + ${plan.donationIds.length} invoice.paid events at concurrency ${plan.concurrency}`);
+  const [result, cpu] = await withCpuShares(server, () =>
+    runLoadGenerator(ctx, { ...plan, url: `http://127.0.0.1:${port}/webhooks/stripe` }));
+  // Stopped before the baseline runs, so the two never share the machine's CPUs.
+  await server.stop();
+  await stripe.close();
+  return { result, cpu, stripeRequests: new Map(stripe.requests), logged: loggedProblems(server) };
+}
+
+async function runBare(ctx: BenchContext, bench: BenchDatabase, plan: Omit<LoadPlan, 'url'>): Promise<[LoadResult, CpuShares]> {
+  const port = await freePort();
+  ctx.progress(`starting the bare Express route on port ${port}`);
+  const bare = await startChild(ctx, 'bare route', 'bench/support/bare-ingest-server.ts', {
+    DATABASE_URL: bench.url, PORT: String(port), NODE_ENV: 'production',
+  });
+  ctx.progress(`posting the same number of events to POST /bare`);
+  const measured = await withCpuShares(bare, () => runLoadGenerator(ctx, { ...plan, url: `http://127.0.0.1:${port}/bare` }));
+  await bare.stop();
+  return measured;
+}
+
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+const percent = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(0)}%`);
+const row = (name: string, r: LoadResult) =>
+  [name, fixed(r.eventsPerSecond), fixed(r.p50Ms), fixed(r.p99Ms), fixed(r.maxMs), String(r.non2xx)];
+
+async function run(ctx: BenchContext): Promise<BenchmarkReport> {
+  const settings = readSettings();
+  ctx.progress('creating and migrating the bench database');
+  const bench = await createBenchDatabase();
+  ctx.defer(() => bench.drop());
+  const postgres = (await bench.db.raw('show server_version')).rows[0]?.server_version ?? '?';
+
+  ctx.progress(`seeding ${settings.warmup + settings.events} pending monthly donations`);
+  const donationIds = await seedPendingMonthlyDonations(bench.db, settings.warmup + settings.events);
+  const warmupIds = donationIds.slice(0, settings.warmup);
+  const measuredIds = donationIds.slice(settings.warmup);
+  await createBareTable(bench.db);
+
+  const plan = {
+    webhookSecret: WEBHOOK_SECRET, concurrency: settings.concurrency, warmupDonationIds: warmupIds, donationIds: measuredIds,
+  };
+  const service = await runService(ctx, bench, { ...plan, runTag: randomBytes(4).toString('hex') });
+  const ledger = await checkLedger(bench.db, measuredIds);
+  const errors = await eventErrors(bench.db);
+  const [bare, bareCpu] = await runBare(ctx, bench, { ...plan, runTag: randomBytes(4).toString('hex') });
+  const bareRows = await countRows(bench.db, 'bench_bare');
+
+  const total = settings.warmup + settings.events;
+  const ratio = (service.result.eventsPerSecond / bare.eventsPerSecond) * 100;
+  const stripeCalls = [...service.stripeRequests.values()].reduce((a, b) => a + b, 0);
+  const problems: string[] = [];
+  if (ledger.measuredPayments !== settings.events) {
+    problems.push(`ledger has ${ledger.measuredPayments} payment entries for the ${settings.events} measured events`);
+  }
+  for (const [name, r] of [['service', service.result], ['bare route', bare]] as const) {
+    if (r.non2xx + r.warmupNon2xx > 0) problems.push(`${name}: ${r.non2xx} non-2xx answers measured, ${r.warmupNon2xx} in warm-up`);
+  }
+  if (bareRows !== total) problems.push(`bench_bare has ${bareRows} rows, expected ${total}`);
+
+  const lines = [
+    `${settings.events} signed invoice.paid events (+${settings.warmup} warm-up), concurrency ${settings.concurrency}, ` +
+      `${service.result.meanBodyBytes}-byte bodies; ${os.cpus().length} CPUs shared by PostgreSQL ${postgres}, server and load generator`,
+    '',
+    formatTable(['', 'events/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'], [
+      row('service POST /webhooks/stripe', service.result),
+      row('bare Express POST /bare', bare),
+    ]),
+    '',
+    `service/bare events/s: ${fixed(ratio)}% (goal >= ${GOAL_PERCENT}%: ${ratio >= GOAL_PERCENT ? 'met' : 'not met'})`,
+    `ledger: ${ledger.measuredPayments} payment entries for the ${settings.events} measured events ` +
+      `(${ledger.allPayments} with warm-up); stripe_events processed ${ledger.eventsProcessed}, with an error ${ledger.eventsWithError}; ` +
+      `donations active ${ledger.donationsActive}`,
+    `bare route: ${bareRows} rows in bench_bare`,
+    `fake Stripe: ${stripeCalls} requests (${fixed(stripeCalls / total, 2)} per event): ` +
+      [...service.stripeRequests].map(([k, n]) => `${k} ${n}`).join(', '),
+    `CPU, % of one core: server ${percent(service.cpu.serverPercent)} (service run), ${percent(bareCpu.serverPercent)} (bare run); ` +
+      `load generator ${percent(service.result.clientCpuPercent)}, ${percent(bare.clientCpuPercent)}; ` +
+      `fake Stripe ${percent(service.cpu.benchPercent)} (service run)`,
+  ];
+  if (service.logged.count > 0) lines.push(`service logged ${service.logged.count} warnings/errors:`, ...service.logged.top.map((l) => `  ${l}`));
+  for (const e of errors) lines.push(`  stripe_events.last_error ${e.n} × ${e.error}`);
+  for (const sample of [...service.result.sampleErrors, ...bare.sampleErrors]) lines.push(`  answer: ${sample}`);
+  return { text: lines.join('\n'), problems };
+}
+
+export const benchmark: Benchmark = {
+  name: 'webhook-ingest',
+  description: 'signed invoice.paid webhooks into the ledger, against a bare Express insert',
+  run,
+};
