@@ -52,9 +52,10 @@ async function linkCustomer(ctx: EventContext, donation: Donation, customerId: s
 
 async function settleOneTimePayment(ctx: EventContext, donation: Donation, paymentIntentId: string): Promise<void> {
   await updateDonation(ctx.tx, donation.id, { paymentIntentId });
-  const charge = await ctx.gateway.retrievePaymentIntentCharge(paymentIntentId);
-  await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, installment: 1, charge });
   await advanceStatus(ctx.tx, donation, 'paid', ctx.eventCreated);
+  const charge = await ctx.gateway.retrievePaymentIntentCharge(paymentIntentId);
+  // Last, because the ledger entry takes the organization's receipt counter lock until commit.
+  await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, installment: 1, charge });
 }
 
 export async function onCheckoutCompleted(ctx: EventContext, session: CompletedSession): Promise<void> {
@@ -121,6 +122,9 @@ export async function onInvoicePaid(ctx: EventContext, invoice: PaidInvoice): Pr
     ctx.logger.info({ invoiceId: invoice.id }, 'invoice is not for a Colecta donation');
     return;
   }
+  await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated);
+  if (invoice.subscriptionId) await ensureInstallmentPlan(ctx.tx, ctx.gateway, ctx.logger, donation, invoice.subscriptionId);
+  // Last, because the ledger entry takes the organization's receipt counter lock until commit.
   if (invoice.amountPaid > 0) {
     const paymentIntentId = await ctx.gateway.findInvoicePaymentIntent(invoice.id);
     if (paymentIntentId) {
@@ -131,8 +135,6 @@ export async function onInvoicePaid(ctx: EventContext, invoice: PaidInvoice): Pr
       ctx.logger.warn({ invoiceId: invoice.id }, 'paid invoice has no payment intent');
     }
   }
-  await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated);
-  if (invoice.subscriptionId) await ensureInstallmentPlan(ctx.tx, ctx.gateway, ctx.logger, donation, invoice.subscriptionId);
 }
 
 export async function onInvoicePaymentFailed(ctx: EventContext, invoice: PaidInvoice): Promise<void> {

@@ -76,9 +76,9 @@ export async function insertDonation(tx: Knex, d: NewDonation): Promise<string> 
 /** Reads a donation and locks it for the rest of the transaction, so that concurrent
  * events about one gift take turns. */
 export async function lockDonation(tx: Knex, id: string): Promise<Donation | null> {
-  const locked = await tx('donations').where({ id }).forUpdate().first('id');
-  if (!locked) return null;
-  return findDonation(tx, id);
+  const row = await tx('donations as d').join('campaigns as c', 'c.id', 'd.campaign_id')
+    .where('d.id', id).forUpdate('d').first(COLUMNS);
+  return row ? toDonation(row) : null;
 }
 
 export async function findDonation(db: Knex, id: string): Promise<Donation | null> {

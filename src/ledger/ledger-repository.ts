@@ -28,9 +28,20 @@ const RECEIPTED: ReadonlySet<LedgerKind> = new Set(['payment', 'offline', 'refun
 
 /** Sequential per organization and calendar year in the organization's time zone; the counter
  * row stays locked until the transaction ends, so numbers are gapless and never shared. */
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
+function yearIn(timeZone: string, moment: Date): number {
+  let format = yearFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone });
+    yearFormats.set(timeZone, format);
+  }
+  return Number(format.format(moment));
+}
+
 async function nextReceiptNumber(tx: Knex, organizationId: string, occurredAt: Date): Promise<string> {
   const org = await tx('organizations').where({ id: organizationId }).first('time_zone');
-  const year = Number(new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone: org?.time_zone ?? 'UTC' }).format(occurredAt));
+  const year = yearIn(org?.time_zone ?? 'UTC', occurredAt);
   const [row] = await tx('receipt_counters')
     .insert({ organization_id: organizationId, year, last_number: 1 })
     .onConflict(['organization_id', 'year'])
