@@ -1,30 +1,18 @@
 import { buildCheckoutBody } from '../factories/checkout-body';
 import { donationIdForSession, ledgerFor } from '../helpers/ledger-queries';
-import { StripeWorld } from '../helpers/stripe-world';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { useAppWithStripe } from '../helpers/app-with-stripe';
+import type { TestApp } from '../helpers/test-app';
 
-let app: TestApp;
-let stripe: StripeWorld;
-
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.close();
-});
-beforeEach(() => {
-  stripe = new StripeWorld();
-});
-afterEach(() => stripe.close());
+const t = useAppWithStripe();
 
 async function paidSession(amount = 2000) {
-  const res = await app.postJson('/api/checkout-sessions', buildCheckoutBody({ amount }));
+  const res = await t.app.postJson('/api/checkout-sessions', buildCheckoutBody({ amount }));
   expect(res.status).toBe(201);
-  const donationId = await donationIdForSession(app.db, res.body.id);
-  return { donationId, ...stripe.payOneTime(res.body.id) };
+  const donationId = await donationIdForSession(t.app.db, res.body.id);
+  return { donationId, ...t.stripe.payOneTime(res.body.id) };
 }
 
-const eventRow = (id: string) => app.db('stripe_events').where({ id }).first();
+const eventRow = (id: string) => t.app.db('stripe_events').where({ id }).first();
 
 describe('webhook signatures', () => {
   const object = { id: 'cs_test_unsigned', object: 'checkout.session' };
@@ -37,7 +25,7 @@ describe('webhook signatures', () => {
   ];
 
   it.each(cases)('answers 400 and stores nothing for %s', async (_name, options) => {
-    const res = await app.sendEvent('checkout.session.completed', object, options);
+    const res = await t.app.sendEvent('checkout.session.completed', object, options);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('bad_signature');
     expect(await eventRow(res.eventId)).toBeUndefined();
@@ -47,7 +35,7 @@ describe('webhook signatures', () => {
     const payload = JSON.stringify({ id: 'evt_test_tampered', type: 'charge.updated', data: { object } });
     const { default: Stripe } = await import('stripe');
     const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: 'whsec_test_colecta_webhooks' });
-    const res = await fetch(`${app.baseUrl}/webhooks/stripe`, {
+    const res = await fetch(`${t.app.baseUrl}/webhooks/stripe`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header },
       body: payload.replace('charge.updated', 'charge.refunded'),
     });
@@ -60,26 +48,26 @@ describe('exactly-once processing', () => {
   it('counts an event delivered 5 times at once exactly once', async () => {
     const { donationId, session } = await paidSession(2100);
     const id = 'evt_test_five_at_once';
-    const answers = await Promise.all(Array.from({ length: 5 }, () => app.sendEvent('checkout.session.completed', session, { id })));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => t.app.sendEvent('checkout.session.completed', session, { id })));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     expect(answers.filter((a) => a.body.outcome === 'processed')).toHaveLength(1);
-    expect(await ledgerFor(app.db, donationId)).toHaveLength(1);
+    expect(await ledgerFor(t.app.db, donationId)).toHaveLength(1);
     expect(await eventRow(id)).toMatchObject({ type: 'checkout.session.completed', last_error: null });
   });
 
   it('answers a replay of a processed event 200 and changes nothing', async () => {
     const { donationId, session } = await paidSession(2200);
-    const id = await app.deliver('checkout.session.completed', session);
-    const before = await ledgerFor(app.db, donationId);
-    const calls = stripe.requests.length;
-    const replay = await app.sendEvent('checkout.session.completed', session, { id });
+    const id = await t.app.deliver('checkout.session.completed', session);
+    const before = await ledgerFor(t.app.db, donationId);
+    const calls = t.stripe.requests.length;
+    const replay = await t.app.sendEvent('checkout.session.completed', session, { id });
     expect(replay).toMatchObject({ status: 200, body: { outcome: 'duplicate' } });
-    expect(await ledgerFor(app.db, donationId)).toEqual(before);
-    expect(stripe.requests.length).toBe(calls);
+    expect(await ledgerFor(t.app.db, donationId)).toEqual(before);
+    expect(t.stripe.requests.length).toBe(calls);
   });
 
   it('records and ignores event types it does not handle', async () => {
-    const res = await app.sendEvent('customer.created', { id: 'cus_test_new', object: 'customer' });
+    const res = await t.app.sendEvent('customer.created', { id: 'cus_test_new', object: 'customer' });
     expect(res).toMatchObject({ status: 200, body: { outcome: 'ignored' } });
     expect(await eventRow(res.eventId)).toMatchObject({ type: 'customer.created', object_id: 'cus_test_new' });
     expect((await eventRow(res.eventId)).processed_at).not.toBeNull();
@@ -87,24 +75,24 @@ describe('exactly-once processing', () => {
 
   it('answers 500 when processing fails, keeps the error, and succeeds on the retry', async () => {
     const { donationId, session, intent } = await paidSession(2300);
-    stripe.failNext.set(`/v1/payment_intents/${intent.id}`, 1);
+    t.stripe.failNext.set(`/v1/payment_intents/${intent.id}`, 1);
 
-    const failed = await app.sendEvent('checkout.session.completed', session);
+    const failed = await t.app.sendEvent('checkout.session.completed', session);
     expect(failed.status).toBe(500);
     expect(failed.body.error.code).toBe('webhook_failed');
     const row = await eventRow(failed.eventId);
     expect(row.processed_at).toBeNull();
     expect(row.last_error).toMatch(/Stripe is having a moment/);
-    expect(await ledgerFor(app.db, donationId)).toHaveLength(0);
+    expect(await ledgerFor(t.app.db, donationId)).toHaveLength(0);
 
-    const retried = await app.sendEvent('checkout.session.completed', session, { id: failed.eventId });
+    const retried = await t.app.sendEvent('checkout.session.completed', session, { id: failed.eventId });
     expect(retried).toMatchObject({ status: 200, body: { outcome: 'processed' } });
     expect(await eventRow(failed.eventId)).toMatchObject({ attempts: 2, last_error: null });
-    expect(await ledgerFor(app.db, donationId)).toHaveLength(1);
+    expect(await ledgerFor(t.app.db, donationId)).toHaveLength(1);
   });
 
   it('rejects an event payload that is not shaped like the object it names, without recording it as processed', async () => {
-    const res = await app.sendEvent('invoice.paid', { id: 'in_test_bad', object: 'invoice', amount_paid: 'lots' });
+    const res = await t.app.sendEvent('invoice.paid', { id: 'in_test_bad', object: 'invoice', amount_paid: 'lots' });
     expect(res.status).toBe(500);
     expect((await eventRow(res.eventId)).last_error).toMatch(/ZodError/);
   });

@@ -1,0 +1,23 @@
+import { StripeWorld } from './stripe-world';
+import { startTestApp, type TestApp } from './test-app';
+
+export interface Harness {
+  app: TestApp;
+  stripe: StripeWorld;
+}
+
+/** One app and database per test file, and a fresh Stripe world per test. */
+export function useAppWithStripe(): Harness {
+  const harness = {} as Harness;
+  beforeAll(async () => {
+    harness.app = await startTestApp();
+  });
+  afterAll(async () => {
+    await harness.app.close();
+  });
+  beforeEach(() => {
+    harness.stripe = new StripeWorld();
+  });
+  afterEach(() => harness.stripe.close());
+  return harness;
+}
