@@ -38,14 +38,22 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
 
   try {
     const outcome = await deps.db.transaction(async (tx): Promise<EventOutcome> => {
-      const [row] = await tx('stripe_events')
-        .insert({ ...eventRow(event), attempts: 1 })
+      // processed_at is written up front: it only becomes visible if the handler commits.
+      // A concurrent delivery waits on the row, then finds it and takes the update path.
+      const inserted = await tx('stripe_events')
+        .insert({ ...eventRow(event), attempts: 1, processed_at: tx.fn.now() })
         .onConflict('id')
-        .merge({ attempts: tx.raw('stripe_events.attempts + 1') })
-        .returning('processed_at');
-      if (row?.processed_at) return 'duplicate';
+        .ignore()
+        .returning('id');
+      if (inserted.length === 0) {
+        const retried = await tx('stripe_events')
+          .where({ id: event.id })
+          .whereNull('processed_at')
+          .update({ attempts: tx.raw('attempts + 1'), processed_at: tx.fn.now(), last_error: null })
+          .returning('id');
+        if (retried.length === 0) return 'duplicate';
+      }
       if (handler) await handler({ tx, gateway: deps.gateway, logger, eventCreated: event.created }, event.object);
-      await tx('stripe_events').where({ id: event.id }).update({ processed_at: tx.fn.now(), last_error: null });
       return handler ? 'processed' : 'ignored';
     });
     logger.info({ outcome }, 'webhook event handled');
