@@ -23,15 +23,18 @@ async function main(): Promise<void> {
   const server: Server = app.listen(config.port, () => {
     c.logger.info({ port: config.port, publicUrl: config.publicUrl }, 'Colecta is serving');
   });
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     c.logger.info({ signal }, 'shutting down');
     server.close(() => {
       c.db.destroy().finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(1), 10_000).unref();
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error) => {

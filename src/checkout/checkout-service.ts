@@ -55,21 +55,20 @@ export async function startCheckout(deps: CheckoutDeps, req: CheckoutRequest): P
   if (problems.length > 0) throw AppError.invalid(problems);
 
   const installments = req.frequency === 'monthly' ? (req.installments ?? null) : null;
-  const donationId = await deps.db.transaction(async (tx) => {
+  const { donationId, customerId } = await deps.db.transaction(async (tx) => {
     const supporter = await upsertSupporter(tx, campaign.organizationId, {
       ...req.supporter,
       locale: req.locale,
       emailUpdates: req.emailUpdates,
     });
-    return insertDonation(tx, {
+    const id = await insertDonation(tx, {
       campaignId: campaign.id, earmarkId: earmark.id, supporterId: supporter.id, amount: req.amount, chargeAmount,
       currency: campaign.currency, frequency: req.frequency, installments, coverFees: req.coverFees,
       anonymous: req.anonymous, note: req.note ?? null, locale: req.locale,
     });
+    return { donationId: id, customerId: supporter.stripeCustomerId };
   });
 
-  const customer = await deps.db('supporters as s').join('donations as d', 'd.supporter_id', 's.id')
-    .where('d.id', donationId).first('s.stripe_customer_id');
   const title = campaign.title[req.locale];
   const label = earmark.label[req.locale];
   const session = await deps.gateway.createCheckoutSession({
@@ -80,7 +79,7 @@ export async function startCheckout(deps: CheckoutDeps, req: CheckoutRequest): P
     productName: `${title} – ${label}`,
     description: `${title} – ${label}`,
     customerEmail: req.supporter.email.toLowerCase(),
-    customerId: customer?.stripe_customer_id ?? null,
+    customerId,
     locale: req.locale,
     successUrl: `${deps.publicUrl}/donate/${campaign.slug}/thanks?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${deps.publicUrl}/donate/${campaign.slug}?lang=${req.locale}`,
