@@ -16,6 +16,11 @@ function parseInt8(text: string): number {
   return value;
 }
 
+// Per connection rather than pg's process-wide parser table, so nothing else is changed.
+// (knex types `format` as string where pg says 'text' | 'binary'; pg only ever passes those.)
+const int8AsNumber = (oid: number, format?: string) =>
+  oid === INT8_OID ? parseInt8 : pgTypes.getTypeParser(oid, format as 'text' | 'binary' | undefined);
+
 export interface DbOptions {
   /** A postgres:// connection string, or undefined for embedded PGlite. */
   readonly databaseUrl?: string;
@@ -30,12 +35,7 @@ export function createDb(options: DbOptions): Db {
       client: 'pg',
       connection: {
         connectionString: options.databaseUrl,
-        types: {
-          getTypeParser: ((oid: number, format?: string) =>
-            oid === INT8_OID
-              ? parseInt8
-              : pgTypes.getTypeParser(oid, format as 'text')) as unknown as Knex.PgConnectionConfig['types'] extends { getTypeParser: infer F } ? F : never,
-        },
+        types: { getTypeParser: int8AsNumber },
       },
       pool: { min: 0, max: options.poolMax ?? 10 },
     });

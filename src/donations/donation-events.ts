@@ -55,7 +55,7 @@ async function settleOneTimePayment(ctx: EventContext, donation: Donation, payme
   await advanceStatus(ctx.tx, donation, 'paid', ctx.eventCreated);
   const charge = await ctx.gateway.retrievePaymentIntentCharge(paymentIntentId);
   // Last, because the ledger entry takes the organization's receipt counter lock until commit.
-  await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, installment: 1, charge });
+  await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, donation, installment: 1, charge });
 }
 
 export async function onCheckoutCompleted(ctx: EventContext, session: CompletedSession): Promise<void> {
@@ -107,8 +107,7 @@ async function donationForSubscription(ctx: EventContext, subscriptionId: string
 
 async function installmentOf(ctx: EventContext, donation: Donation, invoice: PaidInvoice): Promise<number> {
   if (invoice.billingReason === 'subscription_create' || !invoice.periodStart || !invoice.subscriptionId) return 1;
-  const stored = await ctx.tx('donations').where({ id: donation.id }).first('billing_anchor');
-  let anchor: Date | null = stored?.billing_anchor ?? null;
+  let anchor = donation.billingAnchor;
   if (!anchor) {
     anchor = (await ctx.gateway.retrieveSubscription(invoice.subscriptionId)).startDate;
     await updateDonation(ctx.tx, donation.id, { billingAnchor: anchor });
@@ -130,7 +129,7 @@ export async function onInvoicePaid(ctx: EventContext, invoice: PaidInvoice): Pr
     if (paymentIntentId) {
       const installment = await installmentOf(ctx, donation, invoice);
       const charge = await ctx.gateway.retrievePaymentIntentCharge(paymentIntentId);
-      await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, invoiceId: invoice.id, installment, charge });
+      await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, donation, invoiceId: invoice.id, installment, charge });
     } else {
       ctx.logger.warn({ invoiceId: invoice.id }, 'paid invoice has no payment intent');
     }

@@ -18,6 +18,7 @@ export interface Donation {
   readonly checkoutSessionId: string | null;
   readonly subscriptionId: string | null;
   readonly scheduleId: string | null;
+  readonly billingAnchor: Date | null;
   readonly statusChangedAt: Date | null;
 }
 
@@ -39,7 +40,7 @@ export interface NewDonation {
 const COLUMNS = [
   'd.id', 'c.organization_id', 'd.campaign_id', 'd.earmark_id', 'd.supporter_id', 'd.amount', 'd.charge_amount',
   'd.currency', 'd.frequency', 'd.installments', 'd.status', 'd.stripe_checkout_session_id',
-  'd.stripe_subscription_id', 'd.stripe_schedule_id', 'd.status_changed_at',
+  'd.stripe_subscription_id', 'd.stripe_schedule_id', 'd.billing_anchor', 'd.status_changed_at',
 ];
 
 function toDonation(row: Record<string, unknown>): Donation {
@@ -58,6 +59,7 @@ function toDonation(row: Record<string, unknown>): Donation {
     checkoutSessionId: row.stripe_checkout_session_id as string | null,
     subscriptionId: row.stripe_subscription_id as string | null,
     scheduleId: row.stripe_schedule_id as string | null,
+    billingAnchor: row.billing_anchor as Date | null,
     statusChangedAt: row.status_changed_at as Date | null,
   };
 }

@@ -26,8 +26,6 @@ export interface NewLedgerEntry {
 
 const RECEIPTED: ReadonlySet<LedgerKind> = new Set(['payment', 'offline', 'refund']);
 
-/** Sequential per organization and calendar year in the organization's time zone; the counter
- * row stays locked until the transaction ends, so numbers are gapless and never shared. */
 const yearFormats = new Map<string, Intl.DateTimeFormat>();
 
 function yearIn(timeZone: string, moment: Date): number {
@@ -39,6 +37,8 @@ function yearIn(timeZone: string, moment: Date): number {
   return Number(format.format(moment));
 }
 
+/** Sequential per organization and calendar year in the organization's time zone; the counter
+ * row stays locked until the transaction ends, so numbers are gapless and never shared. */
 async function nextReceiptNumber(tx: Knex, organizationId: string, occurredAt: Date): Promise<string> {
   const org = await tx('organizations').where({ id: organizationId }).first('time_zone');
   const year = yearIn(org?.time_zone ?? 'UTC', occurredAt);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { findDonation } from '../donations/donation-repository';
+import { findDonation, type Donation } from '../donations/donation-repository';
 import type { Logger } from '../lib/logger';
 import type { ChargeInfo } from '../stripe/payment-types';
 import { appendLedgerEntry } from './ledger-repository';
@@ -8,6 +8,8 @@ import { appendLedgerEntry } from './ledger-repository';
 export interface PaymentFacts {
   readonly paymentIntentId: string;
   readonly donationId?: string;
+  /** The caller's already-read donation, to spare a query; only its fixed fields are used. */
+  readonly donation?: Donation;
   readonly invoiceId?: string;
   readonly installment?: number;
   readonly charge?: ChargeInfo | null;
@@ -60,7 +62,7 @@ export async function recordPaymentFacts(tx: Knex, logger: Logger, facts: Paymen
   const existing = await tx('ledger_entries').where({ stripe_charge_id: chargeId, kind: 'payment' }).first('id');
   if (existing) return 'already_recorded';
 
-  const donation = await findDonation(tx, donationId);
+  const donation = facts.donation?.id === donationId ? facts.donation : await findDonation(tx, donationId);
   if (!donation) throw new Error(`donation ${donationId} named by payment ${row.payment_intent_id} does not exist`);
   if (row.currency === donation.currency && row.gross !== donation.chargeAmount) {
     logger.warn({ donationId, chargeId, expected: donation.chargeAmount, got: row.gross }, 'payment differs from the donation');
