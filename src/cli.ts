@@ -1,16 +1,23 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
 import { ConfigError, loadConfig } from './config';
 import { buildContainer, type Container } from './container';
 import { migrateLatest } from './db/migrate';
 import { AppError } from './lib/errors';
 import { createApiToken, roleSchema } from './staff/api-token-service';
+import { purgeExpiredSupporters } from './supporters/retention-service';
 
 interface Command {
   readonly summary: string;
   readonly options?: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
   run(c: Container, values: Record<string, string | boolean | undefined>): Promise<void>;
 }
+
+// Tokens expire so that a forgotten one stops working; a year at most.
+const DEFAULT_TOKEN_DAYS = '90';
+const MAX_TOKEN_DAYS = 366;
+const expiryDays = z.coerce.number().int().min(1).max(MAX_TOKEN_DAYS);
 
 const COMMANDS: Record<string, Command> = {
   migrate: {
@@ -30,19 +37,38 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'tokens:create': {
-    summary: 'create an API token: --role admin|staff|sponsor [--organization slug] [--label text]',
-    options: { role: { type: 'string' }, organization: { type: 'string' }, label: { type: 'string' } },
+    summary: 'create an API token: --role admin|staff|sponsor [--organization slug] [--label text] [--expires-days 90]',
+    options: { role: { type: 'string' }, organization: { type: 'string' }, label: { type: 'string' }, 'expires-days': { type: 'string' } },
     async run(c, values) {
       const role = roleSchema.safeParse(values.role);
       if (!role.success) throw new AppError(422, 'bad_role', '--role must be admin, staff or sponsor');
+      const days = expiryDays.safeParse(values['expires-days'] ?? DEFAULT_TOKEN_DAYS);
+      if (!days.success) throw new AppError(422, 'bad_expiry', `--expires-days must be a whole number from 1 to ${MAX_TOKEN_DAYS}`);
       await migrateLatest(c.db);
+      const expiresAt = new Date(Date.now() + days.data * 86_400_000);
       const created = await createApiToken(c.db, {
         role: role.data,
         organizationSlug: values.organization as string | undefined,
         label: values.label as string | undefined,
+        expiresAt,
       });
-      console.log(`Created ${role.data} token ${created.id}. It is shown once; keep it safe:`);
+      console.log(`Created ${role.data} token ${created.id}, valid until ${expiresAt.toISOString()}. It is shown once; keep it safe:`);
       console.log(created.token);
+    },
+  },
+  purge: {
+    summary: "erase contact data of supporters past their organization's retention period (--dry-run lists them)",
+    options: { 'dry-run': { type: 'boolean' } },
+    async run(c, values) {
+      await migrateLatest(c.db);
+      const dryRun = values['dry-run'] === true;
+      const result = await purgeExpiredSupporters(c.db, { now: new Date(), dryRun });
+      for (const r of result.candidates) {
+        console.log(`${r.supporterId}  ${r.organizationSlug}  last activity ${r.lastActivityAt.toISOString().slice(0, 10)}  (kept ${r.retentionYears} years)`);
+      }
+      console.log(dryRun
+        ? `Would erase ${result.candidates.length} supporter(s); run without --dry-run to erase`
+        : `Erased ${result.erased} supporter(s)`);
     },
   },
 };
