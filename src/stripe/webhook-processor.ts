@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { webhookHandlers, type WebhookHandlers } from '../../webhooks';
-import type { Logger } from '../lib/logger';
+import { scrubText, type Logger } from '../lib/logger';
 import type { PaymentGateway, VerifiedEvent } from './payment-types';
 
 export type EventOutcome = 'processed' | 'ignored' | 'duplicate';
@@ -59,7 +59,7 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
     logger.info({ outcome }, 'webhook event handled');
     return outcome;
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = scrubText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     logger.error({ err: error }, 'webhook event failed');
     await deps.db('stripe_events')
       .insert({ ...eventRow(event), attempts: 1, last_error: message, last_error_at: deps.db.fn.now() })
