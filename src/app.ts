@@ -8,12 +8,12 @@ import type { Container } from './container';
 import { demoCheckoutRoutes } from './demo/demo-checkout-routes';
 import { formRoutes } from './donate/form-routes';
 import { thanksRoutes } from './donate/thanks-routes';
-import { rateLimitedJson } from './checkout/rate-limited-json';
 import { healthRoutes } from './health-routes';
 import { progressRoutes } from './ledger/progress-routes';
 import { errorHandler, notFoundHandler } from './lib/error-middleware';
 import { webhookRoutes } from './stripe/webhook-routes';
 import { assetRoutes } from './web/asset-routes';
+import { widgetRoutes } from './widget/widget-routes';
 import { cspDirectives } from './web/security-headers';
 
 export function createApp(c: Container): Express {
@@ -40,11 +40,13 @@ export function createApp(c: Container): Express {
   app.use(webhookRoutes({ db: c.db, gateway: c.gateway, logger: c.logger }));
   app.use(express.json({ limit: '32kb' }));
   const checkoutDeps = { db: c.db, gateway: c.gateway, publicUrl: c.config.publicUrl, logger: c.logger };
-  app.use(checkoutRoutes(checkoutDeps, checkoutRateLimits(c.config.checkoutLimits, rateLimitedJson)));
+  const checkoutLimits = checkoutRateLimits(c.config.checkoutLimits);
+  app.use(checkoutRoutes(checkoutDeps, checkoutLimits));
   app.use(assetRoutes());
   app.use(thanksRoutes({ db: c.db }));
-  app.use(formRoutes({ ...checkoutDeps, limits: c.config.checkoutLimits }));
+  app.use(formRoutes({ ...checkoutDeps, limits: checkoutLimits }));
   if (c.demo) app.use(demoCheckoutRoutes(c.demo));
+  app.use(widgetRoutes({ db: c.db }));
   app.use(progressRoutes({ db: c.db }));
 
   app.use(notFoundHandler);

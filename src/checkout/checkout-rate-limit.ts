@@ -1,5 +1,6 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { rateLimit, type AugmentedRequest, type Options } from 'express-rate-limit';
+import { AppError } from '../lib/errors';
 
 export interface CheckoutLimits {
   /** Checkout sessions one IP address may open per window; 0 turns the limit off. */
@@ -9,7 +10,12 @@ export interface CheckoutLimits {
   readonly windowSeconds: number;
 }
 
-export type LimitedHandler = (req: Request, res: Response, retryAt: Date) => void | Promise<void>;
+/** A 429 that says when to try again; the form answers it in the supporter's language. */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAt: Date) {
+    super(429, 'rate_limited', `Too many checkout attempts; try again after ${retryAt.toISOString()}`);
+  }
+}
 
 function emailOf(req: Request): string | null {
   const body = req.body as { email?: unknown; supporter?: { email?: unknown } } | undefined;
@@ -20,9 +26,10 @@ function emailOf(req: Request): string | null {
 /**
  * Card testers open checkout after checkout; these count the sessions actually opened (a
  * refused form does not count) per IP and per email. Memory stores: one process, and a
- * restart forgetting counts is acceptable for a brake like this.
+ * restart forgetting counts is acceptable for a brake like this. Build them once and put the
+ * same handlers before every way of opening a checkout (JSON API and HTML form).
  */
-export function checkoutRateLimits(limits: CheckoutLimits, onLimited: LimitedHandler): RequestHandler[] {
+export function checkoutRateLimits(limits: CheckoutLimits): RequestHandler[] {
   const common = (property: string): Partial<Options> => ({
     windowMs: limits.windowSeconds * 1000,
     standardHeaders: 'draft-7',
@@ -33,7 +40,7 @@ export function checkoutRateLimits(limits: CheckoutLimits, onLimited: LimitedHan
       const info = (req as AugmentedRequest)[options.requestPropertyName];
       const retryAt = info?.resetTime ?? new Date(Date.now() + limits.windowSeconds * 1000);
       res.setHeader('Retry-After', String(Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000))));
-      Promise.resolve(onLimited(req, res, retryAt)).catch(next);
+      next(new RateLimitedError(retryAt));
     },
   });
   const handlers: RequestHandler[] = [];

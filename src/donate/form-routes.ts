@@ -1,6 +1,6 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { checkoutRateLimits, type CheckoutLimits } from '../checkout/checkout-rate-limit';
+import { RateLimitedError } from '../checkout/checkout-rate-limit';
 import type { CheckoutDeps } from '../checkout/checkout-service';
 import { formatTime, pickLocale, translate, type Locale } from '../lib/i18n';
 import { fromDecimalString, toDecimalString } from '../lib/money';
@@ -22,7 +22,8 @@ const querySchema = z.object({
 });
 
 export interface FormRouteDeps extends CheckoutDeps {
-  readonly limits: CheckoutLimits;
+  /** The checkout rate limits, shared with the JSON API. */
+  readonly limits: readonly RequestHandler[];
 }
 
 function preselected(ctx: FormContext, query: z.infer<typeof querySchema>): FormValues {
@@ -70,15 +71,22 @@ export function formRoutes(deps: FormRouteDeps): Router {
     }, query.embed === '1');
   });
 
-  const limited = checkoutRateLimits(deps.limits, async (req, res, retryAt) => {
-    const locale = localeOf(req);
-    const ctx = await loadFormContext(deps.db, parseOr422(paramsSchema, req.params).campaign, locale);
-    const values = formBodySchema.safeParse(req.body);
-    const formError = translate(locale, 'errors.rateLimited', { time: formatTime(retryAt, locale, ctx.settings.timeZone) });
-    answer(req, res, ctx, locale, { status: 429, values: values.success ? values.data : EMPTY_FORM, errors: {}, formError });
-  });
+  // Too many checkouts: the form again, saying in the supporter's language and time zone when to retry.
+  const rateLimited: ErrorRequestHandler = async (error, req, res, next) => {
+    if (!(error instanceof RateLimitedError)) return next(error);
+    try {
+      const locale = localeOf(req);
+      const ctx = await loadFormContext(deps.db, parseOr422(paramsSchema, req.params).campaign, locale);
+      const values = formBodySchema.safeParse(req.body);
+      const formError = translate(locale, 'errors.rateLimited', { time: formatTime(error.retryAt, locale, ctx.settings.timeZone) });
+      answer(req, res, ctx, locale, { status: 429, values: values.success ? { ...values.data, website: '' } : EMPTY_FORM, errors: {}, formError });
+    } catch (failure) {
+      next(failure);
+    }
+  };
 
-  router.post('/donate/:campaign', express.urlencoded({ extended: false, limit: '16kb' }), ...limited, async (req, res) => {
+  const formPost = '/donate/:campaign';
+  router.post(formPost, express.urlencoded({ extended: false, limit: '16kb' }), ...deps.limits, async (req: Request, res: Response) => {
     const { campaign } = parseOr422(paramsSchema, req.params);
     const values = parseOr422(formBodySchema, req.body ?? {});
     const locale = localeOf(req);
@@ -90,6 +98,7 @@ export function formRoutes(deps: FormRouteDeps): Router {
       return;
     }
     answer(req, res, ctx, locale, { status: 422, values: { ...values, website: '' }, errors: outcome.errors, formError: outcome.formError });
-  });
+  }, rateLimited);
+
   return router;
 }
