@@ -30,7 +30,7 @@ async function renderWidget(db: Knex, slug: string, locale: Locale): Promise<Omi
     title: translate(locale, 'widget.title', { campaign: campaign.title[locale] }),
     embed: true,
     overall: bar(campaign.title[locale], progress.raised, progress.goal),
-    supporters: translate(locale, 'widget.supporters', { count: progress.supporters }),
+    supporters: translate(locale, progress.supporters === 1 ? 'widget.supportersOne' : 'widget.supporters', { count: progress.supporters }),
     earmarks: progress.earmarks.map((e) => bar(e.label, e.raised, e.goal)),
     donateHref: `/donate/${campaign.slug}?lang=${locale}`,
   });
