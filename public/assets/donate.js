@@ -157,7 +157,7 @@
       return res.json().then(function (data) { return { status: res.status, data: data }; });
     }).then(function (r) {
       if (r.status === 201 && r.data.url) {
-        try { window.top.location.href = r.data.url; } catch (err) { window.location.href = r.data.url; }
+        try { window.top.location.href = r.data.url; } catch { window.location.href = r.data.url; }
         return;
       }
       sending = false;

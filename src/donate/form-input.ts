@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AskedFields } from '../checkout/asked-fields';
 import { fromDecimalString } from '../lib/money';
 
 const field = z.string().max(2000).optional().transform((value) => value?.trim() ?? '');
@@ -42,11 +43,6 @@ export function amountFrom(values: FormValues, currency: string): number | strin
   return fromDecimalString(text, currency) ?? text;
 }
 
-export interface AskedFields {
-  readonly phone: boolean;
-  readonly address: boolean;
-  readonly note: boolean;
-}
 
 /** The form's fields in the shape of `POST /api/checkout-sessions`. */
 export function toCheckoutBody(campaign: string, locale: string, values: FormValues, currency: string, asked: AskedFields): Record<string, unknown> {

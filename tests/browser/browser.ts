@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Page } from 'playwright-core';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- axe's results are plain JSON read by the test */
 
@@ -39,6 +39,14 @@ export async function guardedContext(browser: Browser, allowedOrigins: readonly 
   return { context, page, requests, problems: () => [...problems] };
 }
 
+/**
+ * Evaluates a browser-side expression. Written as text so that the server code's TypeScript
+ * needs no DOM library (a `lib: dom` here would leak `window` into all of src/).
+ */
+export function inPage<T>(target: Page | Frame, expression: string): Promise<T> {
+  return target.evaluate(expression) as Promise<T>;
+}
+
 /** Full-page screenshots at 360 and 1280 px wide, under tests/artifacts/ (git-ignored). */
 export async function screenshots(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -54,7 +62,7 @@ export async function screenshots(page: Page, name: string): Promise<void> {
 export async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, so the page's strict CSP does not stop it.
   await page.evaluate(AXE);
-  const results = await page.evaluate(() => (window as any).axe.run(document, { resultTypes: ['violations'] })) as any;
+  const results = await inPage<any>(page, "axe.run(document, { resultTypes: ['violations'] })");
   return (results.violations as any[])
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { guardedContext, launchChromium, screenshots } from './browser';
+import { guardedContext, inPage, launchChromium, screenshots } from './browser';
 
 jest.setTimeout(90_000);
 
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function formFrames(page: Page): Promise<Frame[]> {
-  await page.waitForFunction(() => document.querySelectorAll('iframe').length === 2);
+  await page.waitForFunction("document.querySelectorAll('iframe').length === 2");
   const frames = page.frames().filter((f) => f.url().includes('/donate/organizer-training'));
   await Promise.all(frames.map((f) => f.waitForSelector('#donate-form')));
   return frames;
@@ -54,15 +54,15 @@ describe('the form embedded in another site', () => {
     expect(await en?.locator('#f-amount-2').isChecked()).toBe(true);
 
     // Each iframe takes its own form's height (it starts at 900px, the form is taller).
-    await page.waitForFunction(() => [...document.querySelectorAll('iframe')].every((f) => f.style.height !== '900px'));
-    const fitted = async () => page.evaluate(() => [...document.querySelectorAll('iframe')].map((f) => parseInt(f.style.height, 10)));
-    const contentHeights = async () => Promise.all([es, en].map((f) => f?.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height))));
+    await page.waitForFunction("[...document.querySelectorAll('iframe')].every((f) => f.style.height !== '900px')");
+    const fitted = () => inPage<number[]>(page, "[...document.querySelectorAll('iframe')].map((f) => parseInt(f.style.height, 10))");
+    const contentHeights = () => Promise.all([es, en].map((f) => f && inPage<number>(f, 'Math.ceil(document.body.getBoundingClientRect().height)')));
     expect(await fitted()).toEqual(await contentHeights());
 
     // Showing the monthly field makes the Spanish form taller; its iframe follows.
     const before = (await fitted())[0] ?? 0;
     await es?.locator('label[for="f-frequency-monthly"]').click();
-    await page.waitForFunction((h) => parseInt(document.querySelectorAll('iframe')[0]?.style.height ?? '0', 10) > h, before);
+    await page.waitForFunction(`parseInt(document.querySelector('iframe').style.height, 10) > ${before}`);
     await screenshots(page, 'embedded-host-page');
 
     // Paying leaves the frame: Checkout (here the demo's) opens in the top window.
@@ -80,7 +80,7 @@ describe('the form embedded in another site', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(hostOrigin);
-    await page.waitForFunction(() => document.querySelectorAll('iframe').length === 2);
+    await page.waitForFunction("document.querySelectorAll('iframe').length === 2");
     await page.waitForTimeout(1000);
     const framedForms = await Promise.all(page.frames().slice(1).map((f) => f.$('#donate-form').catch(() => null)));
     expect(framedForms.filter(Boolean)).toHaveLength(0);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { axeViolations, guardedContext, launchChromium, screenshots } from './browser';
+import { axeViolations, guardedContext, inPage, launchChromium, screenshots } from './browser';
 
 jest.setTimeout(90_000);
 
@@ -32,7 +32,7 @@ describe('validation in the browser', () => {
     const summary = page.getByRole('alert');
     await expect(summary.textContent()).resolves.toContain('Please correct the 3 fields marked below.');
     expect(await summary.getAttribute('aria-live')).toBe('assertive');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await inPage(page, 'document.activeElement.id')).toBe('error-summary');
     expect(await page.locator('#e-firstName').textContent()).toBe('Enter your first name.');
     expect(navigations).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
@@ -83,10 +83,10 @@ describe('validation in the browser', () => {
     await page.goto(`${app.baseUrl}/donate/organizer-training?lang=en`);
     await page.keyboard.press('Tab'); // the language link
     await page.keyboard.press('Tab'); // the amount radios
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('amount');
+    expect(await inPage(page, 'document.activeElement.name')).toBe('amount');
     await page.keyboard.press('ArrowRight');
     expect(await page.getByLabel('$30.00').isChecked()).toBe(true);
-    const outline = await page.evaluate(() => getComputedStyle(document.querySelector('label[for="f-amount-2"]') as Element).outlineStyle);
+    const outline = await inPage(page, `getComputedStyle(document.querySelector('label[for="f-amount-2"]')).outlineStyle`);
     expect(outline).toBe('solid');
     await g.context.close();
   });

@@ -127,3 +127,27 @@ describe('assets', () => {
     expect((await page('/assets/donate.js')).status).toBe(200);
   });
 });
+
+describe('optional fields an organization does not ask for', () => {
+  afterEach(() => t.app.db('organizations').update({ ask_phone: true, ask_address: true, ask_note: true }));
+
+  it('are not shown, are dropped from the form, and are refused by the JSON API', async () => {
+    await t.app.db('organizations').update({ ask_phone: false, ask_address: false, ask_note: false });
+    const { text } = await page('/donate/organizer-training?lang=en');
+    for (const name of ['phone', 'addressLine1', 'city', 'postalCode', 'note']) expect(text).not.toContain(`name="${name}"`);
+    expect(text).toContain('name="email"');
+
+    const email = `no.phone.${Date.now()}@example.org`;
+    const res = await postForm(t.app.baseUrl, '/donate/organizer-training', formFields({ email, phone: '+1 206 555 0100', note: 'hi', addressLine1: '1 Main', city: 'X', postalCode: '1', country: 'US' }));
+    expect(res.status).toBe(303);
+    const supporter = await t.app.db('supporters').where({ email }).first();
+    expect(supporter).toMatchObject({ phone: null, address_line1: null });
+    const donation = await t.app.db('donations').where({ supporter_id: supporter.id }).first();
+    expect(donation.note).toBeNull();
+
+    const { buildCheckoutBody } = await import('../factories/checkout-body');
+    const api = await t.app.postJson('/api/checkout-sessions', buildCheckoutBody());
+    expect(api.status).toBe(422);
+    expect(api.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['note', 'supporter.address', 'supporter.phone']);
+  });
+});
