@@ -40,3 +40,12 @@ describe('checkout rate limits', () => {
     expect(stripe.calls('POST', '/v1/checkout/sessions')).toHaveLength(3);
   });
 });
+
+describe('rate limit settings', () => {
+  it('default to 30 per IP and 5 per email in 10 minutes, and a malformed one stops the start naming it', async () => {
+    const { loadConfig, ConfigError } = await import('../../src/config');
+    expect(loadConfig({}).checkoutLimits).toEqual({ perIp: 30, perEmail: 5, windowSeconds: 600 });
+    expect(() => loadConfig({ CHECKOUT_LIMIT_PER_EMAIL: 'many' })).toThrow(ConfigError);
+    expect(() => loadConfig({ CHECKOUT_LIMIT_PER_EMAIL: 'many' })).toThrow(/CHECKOUT_LIMIT_PER_EMAIL/);
+  });
+});
