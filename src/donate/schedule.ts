@@ -1,13 +1,7 @@
 import { formatMonth, translate, type Locale } from '../lib/i18n';
 import { formatMoney } from '../lib/money';
+import { addMonthsUtc } from '../lib/months';
 
-/** Stripe's monthly step: the same day, clamped to the end of a short month. */
-export function addMonths(date: Date, months: number): Date {
-  const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
-  return target;
-}
 
 export interface ScheduleChoice {
   readonly frequency: 'once' | 'monthly';
@@ -23,6 +17,6 @@ export function scheduleInWords(locale: Locale, choice: ScheduleChoice): string 
   const amount = formatMoney(choice.charge, choice.currency, locale);
   if (choice.frequency === 'once') return translate(locale, 'schedule.once', { amount });
   if (choice.installments == null) return translate(locale, 'schedule.untilCancelled', { amount });
-  const month = formatMonth(addMonths(choice.start, choice.installments - 1), locale);
+  const month = formatMonth(addMonthsUtc(choice.start, choice.installments - 1), locale);
   return translate(locale, 'schedule.installments', { count: choice.installments, amount, month });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
+import { addMonthsUtc } from '../lib/months';
 import type {
   BalanceTx, ChargeInfo, CheckoutSessionRequest, PaymentGateway, ScheduleInfo, SubscriptionInfo,
 } from './payment-types';
@@ -15,15 +16,6 @@ export interface DemoGatewayOptions {
 export const demoId = (prefix: string): string => `${prefix}_demo_${randomBytes(10).toString('hex')}`;
 const toDate = (seconds: unknown): Date => new Date(Number(seconds) * 1000);
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
-
-/** Stripe's monthly step: the same day and time, clamped to the end of a short month. */
-export function addMonthsUtc(date: Date, months: number): Date {
-  const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1,
-    date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
-  return target;
-}
 
 function balanceTx(o: DemoObject): BalanceTx {
   return { id: o.id, amount: Number(o.amount), fee: Number(o.fee), net: Number(o.net), currency: String(o.currency), created: toDate(o.created) };

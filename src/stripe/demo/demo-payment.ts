@@ -1,7 +1,8 @@
 import Stripe from 'stripe';
 import { AppError } from '../../lib/errors';
 import { DEFAULT_FEE_RULE, processorFee } from '../../lib/money';
-import { addMonthsUtc, demoId } from '../demo-gateway';
+import { addMonthsUtc } from '../../lib/months';
+import { demoId } from '../demo-gateway';
 import type { DemoObject, DemoStore } from './demo-store';
 
 export interface DemoPaymentDeps {
