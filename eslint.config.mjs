@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // The form's script and embed.js run in browsers, as plain scripts.
+    files: ['public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
     files: ['src/stripe/**', 'tests/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

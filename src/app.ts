@@ -2,12 +2,19 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { checkoutRateLimits } from './checkout/checkout-rate-limit';
 import { checkoutRoutes } from './checkout/checkout-routes';
 import type { Container } from './container';
+import { demoCheckoutRoutes } from './demo/demo-checkout-routes';
+import { formRoutes } from './donate/form-routes';
+import { thanksRoutes } from './donate/thanks-routes';
 import { healthRoutes } from './health-routes';
 import { progressRoutes } from './ledger/progress-routes';
 import { errorHandler, notFoundHandler } from './lib/error-middleware';
 import { webhookRoutes } from './stripe/webhook-routes';
+import { assetRoutes } from './web/asset-routes';
+import { widgetRoutes } from './widget/widget-routes';
+import { cspDirectives } from './web/security-headers';
 
 export function createApp(c: Container): Express {
   const app = express();
@@ -26,13 +33,20 @@ export function createApp(c: Container): Express {
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' },
   }));
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(["'self'"]) } }));
 
   app.use(healthRoutes({ db: c.db }));
   // Before the JSON parser: the webhook route reads the raw bytes it verifies.
   app.use(webhookRoutes({ db: c.db, gateway: c.gateway, logger: c.logger }));
   app.use(express.json({ limit: '32kb' }));
-  app.use(checkoutRoutes({ db: c.db, gateway: c.gateway, publicUrl: c.config.publicUrl, logger: c.logger }));
+  const checkoutDeps = { db: c.db, gateway: c.gateway, publicUrl: c.config.publicUrl, logger: c.logger };
+  const checkoutLimits = checkoutRateLimits(c.config.checkoutLimits);
+  app.use(checkoutRoutes(checkoutDeps, checkoutLimits));
+  app.use(assetRoutes());
+  app.use(thanksRoutes({ db: c.db }));
+  app.use(formRoutes({ ...checkoutDeps, limits: checkoutLimits }));
+  if (c.demo) app.use(demoCheckoutRoutes(c.demo));
+  app.use(widgetRoutes({ db: c.db }));
   app.use(progressRoutes({ db: c.db }));
 
   app.use(notFoundHandler);

@@ -27,6 +27,9 @@ const envSchema = z
     MAIL_FROM: z.string().trim().min(3).default('Colecta <no-reply@localhost>'),
     SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CHECKOUT_LIMIT_PER_IP: z.coerce.number('must be a whole number').int('must be a whole number').min(0).default(30),
+    CHECKOUT_LIMIT_PER_EMAIL: z.coerce.number('must be a whole number').int('must be a whole number').min(0).default(5),
+    CHECKOUT_LIMIT_WINDOW_SECONDS: z.coerce.number('must be a whole number').int('must be a whole number').min(1).default(600),
   })
   .superRefine((env, ctx) => {
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
@@ -56,6 +59,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly sessionSecret: string | undefined;
   readonly logLevel: string;
+  /** Checkout sessions opened per window, per IP and per email (0 = no limit). */
+  readonly checkoutLimits: { readonly perIp: number; readonly perEmail: number; readonly windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -87,5 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET,
     logLevel: e.LOG_LEVEL,
+    checkoutLimits: Object.freeze({
+      perIp: e.CHECKOUT_LIMIT_PER_IP, perEmail: e.CHECKOUT_LIMIT_PER_EMAIL, windowSeconds: e.CHECKOUT_LIMIT_WINDOW_SECONDS,
+    }),
   });
 }

@@ -5,6 +5,7 @@ import { createDb } from './db/knex';
 import { createLogger, type Logger } from './lib/logger';
 import { readOrCreateSecret } from './lib/secret-file';
 import { createDemoGateway } from './stripe/demo-gateway';
+import { DemoStore } from './stripe/demo/demo-store';
 import type { PaymentGateway } from './stripe/payment-types';
 import { createStripeGateway } from './stripe/stripe-gateway';
 
@@ -14,6 +15,8 @@ export interface Container {
   readonly gateway: PaymentGateway;
   readonly logger: Logger;
   readonly sessionSecret: string;
+  /** Demo mode's stand-in Stripe account; null when a real (or test) gateway is used. */
+  readonly demo: { readonly store: DemoStore; readonly webhookSecret: string } | null;
 }
 
 export interface ContainerOverrides {
@@ -25,16 +28,16 @@ export interface ContainerOverrides {
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const db = overrides.db ?? createDb({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pgdata') });
-  const gateway = overrides.gateway ?? (config.stripe.secretKey
+  const demo = !overrides.gateway && !config.stripe.secretKey
+    ? { store: new DemoStore(db), webhookSecret: readOrCreateSecret(config.dataDir, 'demo-webhook-secret', 'whsec_demo') }
+    : null;
+  const gateway = overrides.gateway ?? (!demo
     ? createStripeGateway({
-        secretKey: config.stripe.secretKey,
+        secretKey: config.stripe.secretKey as string,
         webhookSecret: config.stripe.webhookSecret as string,
         apiBase: config.stripe.apiBase,
       })
-    : createDemoGateway({
-        publicUrl: config.publicUrl,
-        webhookSecret: readOrCreateSecret(config.dataDir, 'demo-webhook-secret', 'whsec_demo'),
-      }));
+    : createDemoGateway({ publicUrl: config.publicUrl, webhookSecret: demo.webhookSecret, store: demo.store }));
   const sessionSecret = config.sessionSecret ?? readOrCreateSecret(config.dataDir, 'session-secret');
-  return { config, db, gateway, logger, sessionSecret };
+  return { config, db, gateway, logger, sessionSecret, demo };
 }

@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { parseOr422 } from '../lib/validation';
 import { checkoutRequestSchema } from './checkout-schemas';
 import { startCheckout, type CheckoutDeps } from './checkout-service';
 
-export function checkoutRoutes(deps: CheckoutDeps): Router {
+/** `limits`: the rate limits that run before a session is opened (checkout-rate-limit.ts). */
+export function checkoutRoutes(deps: CheckoutDeps, limits: RequestHandler[] = []): Router {
   const router = Router();
-  router.post('/api/checkout-sessions', async (req, res) => {
+  router.post('/api/checkout-sessions', ...limits, async (req, res) => {
     const body = parseOr422(checkoutRequestSchema, req.body);
     const session = await startCheckout(deps, body);
     res.status(201).json({ id: session.id, url: session.url });

@@ -6,7 +6,9 @@ import { AppError, type FieldMessage } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { grossUpForFees, toDecimalString } from '../lib/money';
 import type { PaymentGateway } from '../stripe/payment-types';
+import { findFormSettings } from '../donate/form-settings-repository';
 import { upsertSupporter } from '../supporters/supporter-repository';
+import { unaskedFieldProblems } from './asked-fields';
 import type { CheckoutRequest, CheckoutResult } from './checkout-schemas';
 
 // Stripe refuses a single charge above 999,999.99 in two-decimal currencies.
@@ -51,7 +53,8 @@ export async function startCheckout(deps: CheckoutDeps, req: CheckoutRequest): P
   if (!earmark) throw new AppError(404, 'earmark_not_found', `This campaign has no earmark "${earmarkCode}"`);
 
   const chargeAmount = req.coverFees ? grossUpForFees(req.amount, campaign.feeRule) : req.amount;
-  const problems = campaignFieldProblems(campaign, req, chargeAmount);
+  const settings = await findFormSettings(deps.db, campaign.id);
+  const problems = [...campaignFieldProblems(campaign, req, chargeAmount), ...(settings ? unaskedFieldProblems(settings.ask, req) : [])];
   if (problems.length > 0) throw AppError.invalid(problems);
 
   const installments = req.frequency === 'monthly' ? (req.installments ?? null) : null;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,14 +48,31 @@ export function eventEnvelope(type: string, object: unknown, id: string, created
   };
 }
 
-/** The whole app in-process on port 0, with its own database and Stripe behind nock. */
-export async function startTestApp(): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Demo mode: no Stripe key, the demo gateway and checkout page, PUBLIC_URL = the app's own address. */
+  readonly demo?: boolean;
+  /** Settings over the test defaults (e.g. small CHECKOUT_LIMIT_* to test the limits). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The whole app in-process on port 0, with its own database and Stripe behind nock (or the demo's). */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDb();
   await ensureDemo(testDb.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-test-'));
+  // Listening first, so that demo mode can be told its own public address.
+  const server = http.createServer();
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const stripeEnv = options.demo
+    ? { PUBLIC_URL: baseUrl }
+    : { STRIPE_SECRET_KEY: 'sk_test_colecta', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, PUBLIC_URL: 'http://localhost:3000' };
   const config = loadConfig({
-    NODE_ENV: 'test', DATA_DIR: dataDir, STRIPE_SECRET_KEY: 'sk_test_colecta', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'info',
+    NODE_ENV: 'test', DATA_DIR: dataDir, ...stripeEnv, LOG_LEVEL: 'info',
+    // Suites open many checkouts from one address; the limits have tests of their own.
+    CHECKOUT_LIMIT_PER_IP: '0', CHECKOUT_LIMIT_PER_EMAIL: '0',
+    ...options.env,
   });
   const logLines: string[] = [];
   const sink = new Writable({
@@ -66,11 +84,11 @@ export async function startTestApp(): Promise<TestApp> {
   const container = buildContainer(config, {
     db: testDb.db,
     logger: createLogger('info', sink),
-    gateway: createStripeGateway({ secretKey: 'sk_test_colecta', webhookSecret: WEBHOOK_SECRET, maxNetworkRetries: 0 }),
+    ...(options.demo ? {} : {
+      gateway: createStripeGateway({ secretKey: 'sk_test_colecta', webhookSecret: WEBHOOK_SECRET, maxNetworkRetries: 0 }),
+    }),
   });
-  const server = createApp(container).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', createApp(container));
 
   const request = async (route: string, init: RequestInit) => {
     const res = await fetch(baseUrl + route, init);
@@ -108,7 +126,9 @@ export async function startTestApp(): Promise<TestApp> {
       return res.eventId;
     },
     async close() {
-      await new Promise((resolve) => server.close(resolve));
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
       await testDb.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,0 +1,119 @@
+import Stripe from 'stripe';
+import { AppError } from '../../lib/errors';
+import { DEFAULT_FEE_RULE, processorFee } from '../../lib/money';
+import { addMonthsUtc } from '../../lib/months';
+import { demoId } from '../demo-gateway';
+import type { DemoObject, DemoStore } from './demo-store';
+
+export interface DemoPaymentDeps {
+  readonly store: DemoStore;
+  readonly webhookSecret: string;
+  /** Where this very process serves POST /webhooks/stripe. */
+  readonly selfUrl: string;
+  readonly now?: () => Date;
+}
+
+const signer = new Stripe('sk_test_demo_mode_no_network');
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+export interface DemoSessionView {
+  readonly id: string;
+  readonly mode: 'payment' | 'subscription';
+  readonly amount: number;
+  readonly currency: string;
+  readonly productName: string;
+  readonly locale: 'en' | 'es';
+  readonly cancelUrl: string;
+  readonly paid: boolean;
+}
+
+export async function findDemoSession(store: DemoStore, id: string): Promise<DemoSessionView> {
+  await store.load([id]);
+  const s = store.get(id);
+  if (!s || s.object !== 'checkout.session') throw AppError.notFound('Demo checkout');
+  return {
+    id, mode: s.mode === 'subscription' ? 'subscription' : 'payment', amount: Number(s.amount_total), currency: String(s.currency),
+    productName: String(s.product_name), locale: s.locale === 'es' ? 'es' : 'en', cancelUrl: String(s.cancel_url), paid: s.status === 'complete',
+  };
+}
+
+/** A charge that succeeded and settled, with Stripe's usual fee on its balance transaction. */
+function charge(store: DemoStore, amount: number, currency: string, customer: string, metadata: Record<string, string>, at: Date) {
+  const chargeId = demoId('ch');
+  const intentId = demoId('pi');
+  const fee = processorFee(amount, DEFAULT_FEE_RULE);
+  const bt = store.put({ id: demoId('txn'), object: 'balance_transaction', amount, fee, net: amount - fee, currency, source: chargeId, created: seconds(at) });
+  const ch = store.put({
+    id: chargeId, object: 'charge', status: 'succeeded', amount, currency, customer, payment_intent: intentId, created: seconds(at),
+    balance_transaction: bt.id, payment_method_details: { type: 'card', card: { last4: '4242', brand: 'visa' } }, metadata, livemode: false,
+  });
+  store.put({ id: intentId, object: 'payment_intent', amount, currency, customer, latest_charge: chargeId, metadata, status: 'succeeded' });
+  return { intentId, charge: ch };
+}
+
+/** What Stripe would have recorded once the supporter paid, and the events it would send, in order. */
+function completeSession(store: DemoStore, session: DemoObject, at: Date): Array<[string, DemoObject]> {
+  const customer = typeof session.customer === 'string' ? session.customer : demoId('cus');
+  const metadata = session.metadata as Record<string, string>;
+  const amount = Number(session.amount_total);
+  const currency = String(session.currency);
+  if (session.mode === 'payment') {
+    const { intentId, charge: ch } = charge(store, amount, currency, customer, metadata, at);
+    const done = store.put({ ...session, status: 'complete', payment_status: 'paid', payment_intent: intentId, customer });
+    return [['checkout.session.completed', done], ['charge.updated', ch]];
+  }
+  const { intentId, charge: ch } = charge(store, amount, currency, customer, {}, at);
+  const subscriptionId = demoId('sub');
+  const invoiceId = demoId('in');
+  const subscription = store.put({
+    id: subscriptionId, object: 'subscription', status: 'active', customer, start_date: seconds(at), created: seconds(at),
+    current_period_start: seconds(at), current_period_end: seconds(addMonthsUtc(at, 1)), ended_at: null, schedule: null,
+    price: demoId('price'), metadata, latest_invoice: invoiceId,
+  });
+  const invoice = store.put({
+    id: invoiceId, object: 'invoice', status: 'paid', billing_reason: 'subscription_create', amount_paid: amount, amount_due: amount,
+    currency, customer, payment_intent: intentId, created: seconds(at),
+    parent: { type: 'subscription_details', subscription_details: { subscription: subscriptionId, metadata } },
+    lines: { data: [{ period: { start: seconds(at), end: seconds(addMonthsUtc(at, 1)) }, amount }] },
+  });
+  const done = store.put({ ...session, status: 'complete', payment_status: 'paid', subscription: subscriptionId, customer, invoice: invoiceId });
+  return [
+    ['checkout.session.completed', done], ['invoice.paid', invoice],
+    ['customer.subscription.updated', subscription], ['charge.updated', ch],
+  ];
+}
+
+async function send(deps: DemoPaymentDeps, type: string, object: DemoObject, at: Date): Promise<void> {
+  const payload = JSON.stringify({
+    id: demoId('evt'), object: 'event', api_version: '2026-10-28.endive', created: seconds(at), data: { object },
+    livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type,
+  });
+  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: deps.webhookSecret });
+  const res = await fetch(`${deps.selfUrl}/webhooks/stripe`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload,
+  });
+  if (!res.ok) throw new AppError(502, 'demo_webhook_failed', `The demo ${type} event was answered ${res.status}`);
+}
+
+/**
+ * "Pay" on the demo checkout page: records what Stripe would, then sends Stripe's events,
+ * signed, through the real webhook route, one after another. Paying twice sends nothing new.
+ */
+export async function payDemoCheckout(deps: DemoPaymentDeps, sessionId: string): Promise<string> {
+  await findDemoSession(deps.store, sessionId);
+  const session = deps.store.require(sessionId);
+  const successUrl = String(session.success_url).replace('{CHECKOUT_SESSION_ID}', sessionId);
+  if (session.status === 'complete') return successUrl;
+  const at = deps.now?.() ?? new Date();
+  const events = completeSession(deps.store, session, at);
+  await deps.store.save();
+  try {
+    for (const [type, object] of events) {
+      // Each event carries the object as it is now, as Stripe's do (the schedule may have been added).
+      await send(deps, type, deps.store.get(object.id) ?? object, at);
+    }
+  } finally {
+    await deps.store.save();
+  }
+  return successUrl;
+}
