@@ -2,6 +2,9 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Config } from './config';
 import { createDb } from './db/knex';
+import { outboxTransport, smtpTransport, type MailTransport } from './email/mail-transport';
+import { createOutboxWorker, type OutboxWorker } from './email/outbox-worker';
+import { createEmailRenderer, type EmailRenderer } from './email/renderer';
 import { createLogger, type Logger } from './lib/logger';
 import { readOrCreateSecret } from './lib/secret-file';
 import { createDemoGateway } from './stripe/demo-gateway';
@@ -14,12 +17,16 @@ export interface Container {
   readonly gateway: PaymentGateway;
   readonly logger: Logger;
   readonly sessionSecret: string;
+  readonly renderer: EmailRenderer;
+  /** Sends the emails table's queued messages; server.ts starts and stops it, tests drain it. */
+  readonly outbox: OutboxWorker;
 }
 
 export interface ContainerOverrides {
   readonly db?: Knex;
   readonly gateway?: PaymentGateway;
   readonly logger?: Logger;
+  readonly mailTransport?: MailTransport;
 }
 
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
@@ -36,5 +43,12 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         webhookSecret: readOrCreateSecret(config.dataDir, 'demo-webhook-secret', 'whsec_demo'),
       }));
   const sessionSecret = config.sessionSecret ?? readOrCreateSecret(config.dataDir, 'session-secret');
-  return { config, db, gateway, logger, sessionSecret };
+  const renderer = createEmailRenderer();
+  const transport = overrides.mailTransport ?? (config.smtpUrl
+    ? smtpTransport(config.smtpUrl)
+    : outboxTransport(path.join(config.dataDir, 'outbox'), logger));
+  const outbox = createOutboxWorker({
+    db, transport, renderer, logger, publicUrl: config.publicUrl, mailFrom: config.mailFrom,
+  });
+  return { config, db, gateway, logger, sessionSecret, renderer, outbox };
 }

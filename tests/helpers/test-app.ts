@@ -11,7 +11,8 @@ import Stripe from 'stripe';
 import { createApp } from '../../src/app';
 import { ensureDemo } from '../../src/campaigns/demo-seed';
 import { loadConfig } from '../../src/config';
-import { buildContainer } from '../../src/container';
+import { buildContainer, type Container } from '../../src/container';
+import type { DrainResult } from '../../src/email/outbox-worker';
 import { createLogger } from '../../src/lib/logger';
 import { createStripeGateway } from '../../src/stripe/stripe-gateway';
 import { createTestDb, type TestDb } from './test-db';
@@ -32,6 +33,10 @@ export interface TestApp {
   readonly db: Knex;
   readonly dbKind: TestDb['kind'];
   readonly logLines: string[];
+  readonly container: Container;
+  readonly dataDir: string;
+  /** Runs the email worker now (or as if at `now`) until nothing is due. */
+  drainOutbox(now?: Date): Promise<DrainResult>;
   postJson(route: string, body: unknown): Promise<{ status: number; body: any }>;
   getJson(route: string): Promise<{ status: number; body: any }>;
   sendEvent(type: string, object: unknown, options?: SendEventOptions): Promise<{ status: number; body: any; eventId: string }>;
@@ -48,13 +53,18 @@ export function eventEnvelope(type: string, object: unknown, id: string, created
 }
 
 /** The whole app in-process on port 0, with its own database and Stripe behind nock. */
-export async function startTestApp(): Promise<TestApp> {
+export interface TestAppOptions {
+  /** More settings, e.g. SMTP_URL. */
+  readonly env?: Record<string, string>;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDb();
   await ensureDemo(testDb.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-test-'));
   const config = loadConfig({
     NODE_ENV: 'test', DATA_DIR: dataDir, STRIPE_SECRET_KEY: 'sk_test_colecta', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'info',
+    PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'info', ...options.env,
   });
   const logLines: string[] = [];
   const sink = new Writable({
@@ -83,6 +93,9 @@ export async function startTestApp(): Promise<TestApp> {
     db: testDb.db,
     dbKind: testDb.kind,
     logLines,
+    container,
+    dataDir,
+    drainOutbox: (now) => container.outbox.drain(now),
     postJson: (route, body) => request(route, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     }),
@@ -109,6 +122,7 @@ export async function startTestApp(): Promise<TestApp> {
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      await container.outbox.stop();
       await testDb.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
