@@ -5,8 +5,7 @@ import type { EmailLocale } from './format';
 
 export const EMAILS_DIR = path.resolve(__dirname, '../../emails');
 const LOCALES: readonly EmailLocale[] = ['en', 'es'];
-const PARTS = ['subject', 'html', 'text'] as const;
-type Part = (typeof PARTS)[number];
+type Part = 'subject' | 'html' | 'text';
 
 export interface RenderedEmail {
   readonly subject: string;
