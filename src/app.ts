@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { campaignUpdateRoutes } from './campaigns/campaign-update-routes';
 import { checkoutRoutes } from './checkout/checkout-routes';
 import type { Container } from './container';
 import { healthRoutes } from './health-routes';
 import { progressRoutes } from './ledger/progress-routes';
 import { errorHandler, notFoundHandler } from './lib/error-middleware';
 import { webhookRoutes } from './stripe/webhook-routes';
+import { manageRoutes } from './supporters/manage-routes';
+import { unsubscribeRoutes } from './supporters/unsubscribe-routes';
 
 export function createApp(c: Container): Express {
   const app = express();
@@ -34,6 +37,9 @@ export function createApp(c: Container): Express {
   app.use(express.json({ limit: '32kb' }));
   app.use(checkoutRoutes({ db: c.db, gateway: c.gateway, publicUrl: c.config.publicUrl, logger: c.logger }));
   app.use(progressRoutes({ db: c.db }));
+  app.use(campaignUpdateRoutes({ db: c.db }));
+  app.use(unsubscribeRoutes({ db: c.db }));
+  app.use(manageRoutes({ db: c.db, gateway: c.gateway, logger: c.logger, publicUrl: c.config.publicUrl }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -3,7 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface SmtpSink {
-  readonly url: string;
+  url: string;
   /** Every message accepted, parsed, in order of arrival. */
   readonly messages: ParsedMail[];
   /** While true, the server refuses every connection with 421, as a server that is down would. */
