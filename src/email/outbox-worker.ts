@@ -72,7 +72,8 @@ export function createOutboxWorker(o: OutboxOptions): OutboxWorker {
        returning *`,
       [now, now, batchSize],
     );
-    return (result.rows as EmailRow[]).map((r) => ({ ...r, id: Number(r.id) }));
+    // RETURNING keeps no order; oldest first, as claimed.
+    return (result.rows as EmailRow[]).map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
   }
 
   async function deliver(row: EmailRow, now: Date): Promise<'sent' | 'retried' | 'failed'> {
