@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { queueYearEndSummaries } from '../../src/email/year-end-service';
+import { buildCheckoutBody } from '../factories/checkout-body';
+import { useAppWithStripe } from '../helpers/app-with-stripe';
+
+// No SMTP_URL: every message is written to $DATA_DIR/outbox as an .eml file.
+const t = useAppWithStripe();
+
+async function give(overrides: Record<string, unknown> = {}, supporter: Record<string, unknown> = {}) {
+  const base = buildCheckoutBody();
+  const body = { ...base, ...overrides, supporter: { ...(base.supporter as object), ...supporter } };
+  const res = await t.app.postJson('/api/checkout-sessions', body);
+  expect(res.status).toBe(201);
+  const paid = t.stripe.payOneTime(res.body.id);
+  await t.app.deliver('checkout.session.completed', paid.session);
+  return { ...paid, email: (body.supporter as { email: string }).email };
+}
+
+async function outboxMessage(emailId: number) {
+  const file = path.join(t.app.dataDir, 'outbox', `${emailId}.eml`);
+  return { file, parsed: await simpleParser(fs.readFileSync(file)) };
+}
+
+async function askForLink(email: string, lang = 'en') {
+  const res = await fetch(`${t.app.baseUrl}/manage`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, lang }),
+  });
+  return { status: res.status, html: await res.text() };
+}
+
+describe('the outbox without SMTP_URL', () => {
+  it('writes each message as an .eml file in $DATA_DIR/outbox and logs its path', async () => {
+    const { email } = await give({ amount: 2200 });
+    expect(await t.app.drainOutbox()).toEqual({ sent: 1, retried: 0, failed: 0 });
+    const row = await t.app.db('emails').where({ recipient: email }).first();
+    const { file, parsed } = await outboxMessage(Number(row.id));
+    expect(row).toMatchObject({ status: 'sent', provider_message_id: file });
+    expect(parsed.subject).toMatch(/^Your receipt \d{4}-\d{6} from Demo Immigrant Rights Network$/);
+    expect(parsed.text).toContain('Amount: $22.00 USD');
+    expect(parsed.messageId).toBe(`<email-${row.id}@localhost>`);
+    expect(t.app.logLines.some((line) => line.includes('email written to the outbox') && line.includes(file))).toBe(true);
+  });
+});
+
+describe('/manage', () => {
+  it('answers the same for an address with gifts and one without, and mails a link only to the first', async () => {
+    const { email } = await give({ amount: 2300, frequency: 'monthly', locale: 'es' });
+    const form = await fetch(`${t.app.baseUrl}/manage?lang=es`);
+    expect(await form.text()).toContain('Administre su donación mensual');
+
+    const known = await askForLink(email.toUpperCase(), 'es');
+    const unknown = await askForLink('nobody@example.org', 'es');
+    expect(known).toEqual(unknown);
+    expect(known.status).toBe(200);
+    expect(known.html).toContain('Revise su correo');
+    expect(await t.app.db('emails').where({ template: 'manage_link' })).toHaveLength(1);
+    expect(await t.app.db('emails').where({ recipient: 'nobody@example.org' })).toHaveLength(0);
+  });
+
+  it('signs in once with the mailed link, to the Stripe portal of the supporter\'s customer, and keeps no copy of the token', async () => {
+    const { email, session } = await give({ amount: 2400 });
+    await askForLink(email);
+    await t.app.drainOutbox();
+    const row = await t.app.db('emails').where({ template: 'manage_link', recipient: email }).first();
+    const { parsed } = await outboxMessage(Number(row.id));
+    expect(parsed.subject).toBe('Your link to manage your gift');
+    const link = /http:\/\/localhost:3000(\/manage\/[A-Za-z0-9_-]+)/.exec(parsed.text ?? '')?.[1] as string;
+    expect(link).toBeDefined();
+    expect(JSON.stringify(row.data)).not.toContain(link.split('/').at(-1));
+    expect(JSON.stringify(await t.app.db('manage_tokens').select())).not.toContain(link.split('/').at(-1));
+
+    const first = await fetch(t.app.baseUrl + link, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe(`https://billing.stripe.com/p/session/${session.customer}`);
+    const [portal] = t.stripe.calls('POST', '/v1/billing_portal/sessions');
+    expect(portal?.body).toEqual({ customer: session.customer, return_url: 'http://localhost:3000/manage?lang=en' });
+
+    const again = await fetch(t.app.baseUrl + link, { redirect: 'manual' });
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain('This link no longer works');
+  });
+
+  it('refuses a link older than an hour', async () => {
+    const { email } = await give({ amount: 2500 });
+    await askForLink(email);
+    await t.app.drainOutbox();
+    const row = await t.app.db('emails').where({ template: 'manage_link', recipient: email }).first();
+    const link = /\/manage\/[A-Za-z0-9_-]+/.exec((await outboxMessage(Number(row.id))).parsed.text ?? '')?.[0] as string;
+    await t.app.db('manage_tokens').where({ email }).update({ expires_at: t.app.db.raw(`now() - interval '1 second'`) });
+    expect((await fetch(t.app.baseUrl + link, { redirect: 'manual' })).status).toBe(410);
+    expect(t.stripe.calls('POST', '/v1/billing_portal/sessions')).toHaveLength(0);
+  });
+});
+
+describe('year-end summaries', () => {
+  it('queue one per supporter with that year\'s gifts net of refunds, once however often the command runs', async () => {
+    const email = `year.${Date.now()}@example.org`;
+    const first = await give({ amount: 3000, earmark: 'travel' }, { email });
+    await give({ amount: 2000, earmark: 'training_fees', locale: 'es' }, { email });
+    await t.app.deliver('charge.refunded', t.stripe.refund(first.charge.id, 1000).charge);
+    const year = Number(new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone: 'America/Los_Angeles' }).format(new Date()));
+
+    const queued = await queueYearEndSummaries(t.app.db, year);
+    expect(queued.queued).toBeGreaterThanOrEqual(1);
+    expect(await queueYearEndSummaries(t.app.db, year)).toEqual({ queued: 0, alreadyQueued: queued.queued });
+    expect(await queueYearEndSummaries(t.app.db, year - 1)).toEqual({ queued: 0, alreadyQueued: 0 });
+    await t.app.drainOutbox();
+
+    const row = await t.app.db('emails').where({ template: 'year_end', recipient: email }).first();
+    const { parsed } = await outboxMessage(Number(row.id));
+    expect(parsed.subject).toBe(`Resumen de sus donaciones de ${year} a Demo Immigrant Rights Network`);
+    const text = parsed.text ?? '';
+    expect(text).toMatch(/Capacitación de organizadores 2027: Viajes {2}\$20\.00 \(reembolsado \$10\.00\)/);
+    expect(text).toMatch(/Capacitación de organizadores 2027: Cuotas de capacitación {2}\$20\.00/);
+    expect(text).toContain('Total (USD): $40.00');
+    expect(text).toContain('EIN 00-0000000');
+  });
+});
