@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from '../lib/logger';
 import type { MailTransport } from './mail-transport';
 import { planMessage, type EmailRow } from './message-builder';
+import { queueStaffDigests } from './staff-digest';
 import type { EmailRenderer } from './renderer';
 
 export interface OutboxOptions {
@@ -58,6 +59,7 @@ export function createOutboxWorker(o: OutboxOptions): OutboxWorker {
   const staleMs = o.staleMs ?? 15 * 60_000;
   const domain = new URL(o.publicUrl).hostname || 'colecta.local';
   let timer: NodeJS.Timeout | null = null;
+  let lastDigestCheck = 0;
   let running: Promise<DrainResult> | null = null;
 
   async function claim(now: Date): Promise<EmailRow[]> {
@@ -137,6 +139,10 @@ export function createOutboxWorker(o: OutboxOptions): OutboxWorker {
       if (timer) return;
       timer = setInterval(() => {
         if (running) return;
+        if (Date.now() - lastDigestCheck > 10 * 60_000) {
+          lastDigestCheck = Date.now();
+          queueStaffDigests(o.db).catch((error) => o.logger.error({ err: error }, 'staff digests not queued'));
+        }
         worker.drain().catch((error) => o.logger.error({ err: error }, 'outbox sweep failed'));
       }, o.pollMs ?? 2000);
       timer.unref();

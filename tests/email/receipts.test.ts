@@ -1,3 +1,4 @@
+import { queueStaffDigests } from '../../src/email/staff-digest';
 import { buildCheckoutBody } from '../factories/checkout-body';
 import { useAppWithStripe } from '../helpers/app-with-stripe';
 import { donationIdForSession, ledgerFor } from '../helpers/ledger-queries';
@@ -208,5 +209,25 @@ describe('escaping and delivery guarantees', () => {
     expect(notices[1]?.text).toContain('Donor: Anonymous');
     expect(`${notices[1]?.text}${String(notices[1]?.html)}`).not.toMatch(/Secreta|Persona|For the Seattle chapter/);
     expect(`${notices[1]?.text}${String(notices[1]?.html)}`).not.toContain(anonymous.email);
+  });
+
+  it('sends staff who chose the daily digest one message the next day, naming no anonymous supporter', async () => {
+    await t.app.db('organizations').update({ staff_notice_emails: ['digest@example.org'], staff_notice_mode: 'digest' });
+    await giveOnce({ amount: 2100 });
+    await giveOnce({ amount: 2200, anonymous: true, supporter: { ...(buildCheckoutBody().supporter as object), firstName: 'Oculta' } });
+    await t.app.drainOutbox();
+    expect(smtp.to('digest@example.org')).toHaveLength(0);
+
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    expect(await queueStaffDigests(t.app.db, tomorrow)).toBe(1);
+    expect(await queueStaffDigests(t.app.db, tomorrow)).toBe(0);
+    await t.app.drainOutbox();
+    await t.app.db('organizations').update({ staff_notice_emails: [], staff_notice_mode: 'single' });
+    const [digest, ...more] = smtp.to('digest@example.org');
+    expect(more).toHaveLength(0);
+    expect(digest?.subject).toMatch(/^\d+ new gifts on [A-Z][a-z]+ \d{1,2}, \d{4}$/);
+    expect(digest?.text).toMatch(/Anonymous {2}Organizer training 2027 {2}\$22\.00/);
+    expect(digest?.text).toMatch(/Ana Pérez {2}Organizer training 2027 {2}\$21\.00/);
+    expect(`${digest?.text}${String(digest?.html)}`).not.toContain('Oculta');
   });
 });
