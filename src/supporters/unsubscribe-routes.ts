@@ -2,11 +2,18 @@ import express, { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { AppError } from '../lib/errors';
-import { parseOr422 } from '../lib/validation';
 import { escapeHtml, page } from './supporter-pages';
 import { unsubscribe } from './unsubscribe-service';
 
-const paramsSchema = z.object({ token: z.string().regex(/^[a-f0-9]{32,64}$/, 'must be an unsubscribe token') });
+const paramsSchema = z.object({ token: z.string().regex(/^[a-f0-9]{32,64}$/) });
+
+/** A mangled link is as unknown as a wrong one. */
+async function unsubscribeFrom(db: Knex, params: unknown) {
+  const parsed = paramsSchema.safeParse(params);
+  const done = parsed.success ? await unsubscribe(db, parsed.data.token) : null;
+  if (!done) throw AppError.notFound('This unsubscribe link');
+  return done;
+}
 
 const TEXT = {
   en: {
@@ -28,16 +35,12 @@ const TEXT = {
 export function unsubscribeRoutes(deps: { db: Knex }): Router {
   const router = Router();
   router.get('/unsubscribe/:token', async (req, res) => {
-    const { token } = parseOr422(paramsSchema, req.params);
-    const done = await unsubscribe(deps.db, token);
-    if (!done) throw AppError.notFound('This unsubscribe link');
+    const done = await unsubscribeFrom(deps.db, req.params);
     const text = TEXT[done.locale];
     res.set('Cache-Control', 'no-store').type('html').send(page(done.locale, text.title, text.body(done.organization)));
   });
   router.post('/unsubscribe/:token', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
-    const { token } = parseOr422(paramsSchema, req.params);
-    const done = await unsubscribe(deps.db, token);
-    if (!done) throw AppError.notFound('This unsubscribe link');
+    await unsubscribeFrom(deps.db, req.params);
     res.set('Cache-Control', 'no-store').type('text').send('unsubscribed');
   });
   return router;
