@@ -16,6 +16,8 @@ export interface SupporterEmail {
   readonly ledgerEntryId?: number | null;
   readonly campaignId?: string | null;
   readonly data?: Record<string, unknown>;
+  /** The language the supporter is using right now (a page they filled in), over their stored one. */
+  readonly locale?: 'en' | 'es';
 }
 
 /**
@@ -29,12 +31,12 @@ export async function queueSupporterEmail(tx: Knex, email: SupporterEmail): Prom
     `insert into emails (dedupe_key, template, locale, recipient, organization_id, supporter_id, donation_id,
         ledger_entry_id, campaign_id, data)
      select ?, case when ? = 'receipt_once' and d.frequency = 'monthly' then 'receipt_monthly' else ? end,
-       coalesce(d.locale, s.locale), s.email, s.organization_id, s.id, d.id, ?, ?, ?::jsonb
+       coalesce(?, d.locale, s.locale), s.email, s.organization_id, s.id, d.id, ?, ?, ?::jsonb
      from supporters s left join donations d on d.id = ?
      where s.id = ?
      on conflict (dedupe_key) do nothing
      returning id`,
-    [email.dedupeKey, email.template, email.template, email.ledgerEntryId ?? null, email.campaignId ?? null,
+    [email.dedupeKey, email.template, email.template, email.locale ?? null, email.ledgerEntryId ?? null, email.campaignId ?? null,
       JSON.stringify(email.data ?? {}), email.donationId ?? null, email.supporterId],
   );
   return (result.rows as unknown[]).length > 0;

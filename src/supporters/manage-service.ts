@@ -33,7 +33,7 @@ export async function requestManageLink(db: Knex, logger: Logger, rawEmail: stri
       .insert({ token_hash: hash(token), email, expires_at: tx.raw(`now() + interval '${MANAGE_LINK_MINUTES} minutes'`) })
       .returning('id');
     await queueSupporterEmail(tx, {
-      dedupeKey: `manage:${row.id}`, template: 'manage_link', supporterId: supporter.id, data: { token, locale },
+      dedupeKey: `manage:${row.id}`, template: 'manage_link', supporterId: supporter.id, data: { token }, locale,
     });
   });
 }

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import type { MailTransport } from '../../src/email/mail-transport';
+import { createOutboxWorker } from '../../src/email/outbox-worker';
 import { queueYearEndSummaries } from '../../src/email/year-end-service';
 import { buildCheckoutBody } from '../factories/checkout-body';
 import { useAppWithStripe } from '../helpers/app-with-stripe';
@@ -44,9 +46,46 @@ describe('the outbox without SMTP_URL', () => {
   });
 });
 
+describe('the outbox worker', () => {
+  const worker = (transport: MailTransport) => createOutboxWorker({
+    db: t.app.db, transport, renderer: t.app.container.renderer, logger: t.app.container.logger,
+    publicUrl: 'http://localhost:3000', mailFrom: 'test@example.org', maxAttempts: 3, baseDelayMs: 1000,
+  });
+
+  it('gives a message up as failed after the last attempt, and never picks it up again', async () => {
+    const { email } = await give({ amount: 2600 });
+    const tried: string[] = [];
+    const broken = worker({ send: async (m) => { tried.push(m.to); throw new Error('550 mailbox unavailable'); }, close: () => undefined });
+    let now = new Date();
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      await broken.drain(now);
+      now = new Date(now.getTime() + 3_600_000);
+    }
+    expect(tried.filter((to) => to === email)).toHaveLength(3);
+    expect(await t.app.db('emails').where({ recipient: email }).first('status', 'attempts', 'last_error'))
+      .toEqual({ status: 'failed', attempts: 3, last_error: 'Error: 550 mailbox unavailable' });
+    await broken.drain(new Date(now.getTime() + 86_400_000));
+    await t.app.drainOutbox(new Date(now.getTime() + 86_400_000));
+    expect(tried.filter((to) => to === email)).toHaveLength(3);
+  });
+
+  it('takes back a message a crashed worker left "sending", and leaves alone one that is being sent', async () => {
+    const { email } = await give({ amount: 2700 });
+    const now = new Date();
+    await t.app.db('emails').where({ recipient: email }).update({ status: 'sending', attempts: 1, claimed_at: new Date(now.getTime() - 60_000) });
+    const sent: string[] = [];
+    const ok = worker({ send: async (m) => { sent.push(m.to); return 'ok'; }, close: () => undefined });
+    await ok.drain(now);
+    expect(sent).not.toContain(email);
+    await ok.drain(new Date(now.getTime() + 20 * 60_000));
+    expect(sent.filter((to) => to === email)).toHaveLength(1);
+    expect(await t.app.db('emails').where({ recipient: email }).first('status', 'attempts')).toEqual({ status: 'sent', attempts: 2 });
+  });
+});
+
 describe('/manage', () => {
   it('answers the same for an address with gifts and one without, and mails a link only to the first', async () => {
-    const { email } = await give({ amount: 2300, frequency: 'monthly', locale: 'es' });
+    const { email } = await give({ amount: 2300, frequency: 'monthly', locale: 'en' });
     const form = await fetch(`${t.app.baseUrl}/manage?lang=es`);
     expect(await form.text()).toContain('Administre su donación mensual');
 
@@ -55,7 +94,7 @@ describe('/manage', () => {
     expect(known).toEqual(unknown);
     expect(known.status).toBe(200);
     expect(known.html).toContain('Revise su correo');
-    expect(await t.app.db('emails').where({ template: 'manage_link' })).toHaveLength(1);
+    expect(await t.app.db('emails').where({ template: 'manage_link' }).select('locale')).toEqual([{ locale: 'es' }]);
     expect(await t.app.db('emails').where({ recipient: 'nobody@example.org' })).toHaveLength(0);
   });
 
