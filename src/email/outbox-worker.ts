@@ -94,40 +94,47 @@ export function createOutboxWorker(o: OutboxOptions): OutboxWorker {
     return (result.rows as EmailRow[]).map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
   }
 
-  async function deliver(row: EmailRow, now: Date): Promise<'sent' | 'retried' | 'failed'> {
-    let rendered;
-    let headers: Record<string, string>;
+  async function send(row: EmailRow): Promise<string> {
+    const plan = await planMessage(o.db, row, o.publicUrl);
+    const rendered = o.renderer.render(plan.template, plan.locale, plan.model);
+    return o.transport.send({
+      from: o.mailFrom, to: row.recipient, subject: rendered.subject, html: rendered.html, text: rendered.text,
+      headers: plan.headers, messageId: `<email-${row.id}@${domain}>`, emailId: row.id,
+    });
+  }
+
+  async function markSent(row: EmailRow, providerId: string): Promise<void> {
+    const mark = () => lightly((tx) => tx('emails').where({ id: row.id, status: 'sending' }).update({
+      status: 'sent', sent_at: new Date(), provider_message_id: providerId, last_error: null,
+      // A sign-in link is a secret: once mailed, the row keeps no copy of it.
+      ...(row.template === 'manage_link' ? { data: JSON.stringify({ redacted: true }) } : {}),
+    }));
     try {
-      const plan = await planMessage(o.db, row, o.publicUrl);
-      rendered = o.renderer.render(plan.template, plan.locale, plan.model);
-      headers = plan.headers;
-    } catch (error) {
-      // A message that cannot be rendered will not render better later.
-      o.logger.error({ err: error, emailId: row.id, template: row.template }, 'email could not be rendered');
-      await o.db('emails').where({ id: row.id, status: 'sending' }).update({ status: 'failed', last_error: errorText(error) });
-      return 'failed';
+      await mark();
+    } catch {
+      // Never put a delivered message back in the queue; one more try, else it stays `sending`.
+      await mark().catch((error) => o.logger.error({ err: error, emailId: row.id }, 'email sent but not marked sent'));
     }
+  }
+
+  async function deliver(row: EmailRow, now: Date): Promise<'sent' | 'retried' | 'failed'> {
+    let providerId: string;
     try {
-      const providerId = await o.transport.send({
-        from: o.mailFrom, to: row.recipient, subject: rendered.subject, html: rendered.html, text: rendered.text,
-        headers, messageId: `<email-${row.id}@${domain}>`, emailId: row.id,
-      });
-      await lightly((tx) => tx('emails').where({ id: row.id, status: 'sending' }).update({
-        status: 'sent', sent_at: new Date(), provider_message_id: providerId, last_error: null,
-        // A sign-in link is a secret: once mailed, the row keeps no copy of it.
-        ...(row.template === 'manage_link' ? { data: JSON.stringify({ redacted: true }) } : {}),
-      }));
-      o.logger.info({ emailId: row.id, template: row.template }, 'email sent');
-      return 'sent';
+      providerId = await send(row);
     } catch (error) {
+      // Rendering reads the database, which may be briefly away too: every failure is retried,
+      // and one that never heals ends as `failed` after maxAttempts.
       const giveUp = row.attempts >= maxAttempts;
       const next = new Date(now.getTime() + retryDelayMs(row.attempts, baseDelayMs));
       await o.db('emails').where({ id: row.id, status: 'sending' }).update({
         status: giveUp ? 'failed' : 'queued', last_error: errorText(error), ...(giveUp ? {} : { next_attempt_at: next }),
       });
-      o.logger.warn({ err: error, emailId: row.id, attempts: row.attempts, giveUp }, 'email not sent');
+      o.logger[giveUp ? 'error' : 'warn']({ err: error, emailId: row.id, attempts: row.attempts, giveUp }, 'email not sent');
       return giveUp ? 'failed' : 'retried';
     }
+    await markSent(row, providerId);
+    o.logger.info({ emailId: row.id, template: row.template }, 'email sent');
+    return 'sent';
   }
 
   async function drainOnce(now: Date | undefined, limit: number): Promise<DrainResult> {

@@ -69,6 +69,22 @@ describe('the outbox worker', () => {
     expect(tried.filter((to) => to === email)).toHaveLength(3);
   });
 
+  it('retries a message it could not render, like one it could not send, and leaves the error on the row', async () => {
+    const { email } = await give({ amount: 2650 });
+    const supporter = await t.app.db('supporters').where({ email }).first('id', 'organization_id');
+    const campaign = await t.app.db('campaigns').where({ slug: 'organizer-training' }).first('id');
+    const [row] = await t.app.db('emails').insert({
+      dedupe_key: `update:missing:${supporter.id}`, template: 'campaign_update', recipient: email, supporter_id: supporter.id,
+      organization_id: supporter.organization_id, campaign_id: campaign.id, data: JSON.stringify({ updateId: '00000000-0000-4000-8000-000000000000' }),
+    }).returning('id');
+    const sent: string[] = [];
+    const ok = worker({ send: async (m) => { sent.push(m.subject); return 'ok'; }, close: () => undefined });
+    await ok.drain();
+    expect(await t.app.db('emails').where({ id: row.id }).first('status', 'attempts', 'last_error'))
+      .toEqual({ status: 'queued', attempts: 1, last_error: expect.stringContaining('does not exist') });
+    expect(sent).toHaveLength(1); // the gift's receipt, not the broken update
+  });
+
   it('takes back a message a crashed worker left "sending", and leaves alone one that is being sent', async () => {
     const { email } = await give({ amount: 2700 });
     const now = new Date();
@@ -130,6 +146,16 @@ describe('/manage', () => {
     await t.app.db('manage_tokens').where({ email }).update({ expires_at: t.app.db.raw(`now() - interval '1 second'`) });
     expect((await fetch(t.app.baseUrl + link, { redirect: 'manual' })).status).toBe(410);
     expect(t.stripe.calls('POST', '/v1/billing_portal/sessions')).toHaveLength(0);
+  });
+});
+
+describe('/manage rate limit', () => {
+  it('answers 429 once one client has asked ten times in fifteen minutes', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i += 1) statuses.push((await askForLink(`someone${i}@example.org`)).status);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
+    expect(statuses.slice(statuses.indexOf(429))).toEqual(statuses.slice(statuses.indexOf(429)).map(() => 429));
   });
 });
 
