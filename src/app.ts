@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { checkoutRateLimits } from './checkout/checkout-rate-limit';
+import { campaignUpdateRoutes } from './campaigns/campaign-update-routes';
 import { checkoutRoutes } from './checkout/checkout-routes';
 import type { Container } from './container';
 import { demoCheckoutRoutes } from './demo/demo-checkout-routes';
@@ -15,6 +16,8 @@ import { webhookRoutes } from './stripe/webhook-routes';
 import { assetRoutes } from './web/asset-routes';
 import { widgetRoutes } from './widget/widget-routes';
 import { cspDirectives } from './web/security-headers';
+import { manageRoutes } from './supporters/manage-routes';
+import { unsubscribeRoutes } from './supporters/unsubscribe-routes';
 
 export function createApp(c: Container): Express {
   const app = express();
@@ -48,6 +51,9 @@ export function createApp(c: Container): Express {
   if (c.demo) app.use(demoCheckoutRoutes(c.demo));
   app.use(widgetRoutes({ db: c.db }));
   app.use(progressRoutes({ db: c.db }));
+  app.use(campaignUpdateRoutes({ db: c.db }));
+  app.use(unsubscribeRoutes({ db: c.db }));
+  app.use(manageRoutes({ db: c.db, gateway: c.gateway, logger: c.logger, publicUrl: c.config.publicUrl }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

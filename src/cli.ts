@@ -4,6 +4,7 @@ import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
 import { ConfigError, loadConfig } from './config';
 import { buildContainer, type Container } from './container';
 import { migrateLatest } from './db/migrate';
+import { queueYearEndSummaries } from './email/year-end-service';
 import { AppError } from './lib/errors';
 import { createApiToken, roleSchema } from './staff/api-token-service';
 import { purgeExpiredSupporters } from './supporters/retention-service';
@@ -69,6 +70,20 @@ const COMMANDS: Record<string, Command> = {
       console.log(dryRun
         ? `Would erase ${result.candidates.length} supporter(s); run without --dry-run to erase`
         : `Erased ${result.erased} supporter(s)`);
+    },
+  },
+  'year-end': {
+    summary: 'mail each supporter one summary of their gifts in a year, per organization: --year YYYY',
+    options: { year: { type: 'string' } },
+    async run(c, values) {
+      const year = Number(values.year);
+      if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError(422, 'bad_year', '--year must be a year, e.g. --year 2026');
+      await migrateLatest(c.db);
+      const { queued, alreadyQueued } = await queueYearEndSummaries(c.db, year);
+      console.log(`Queued ${queued} year-end summaries for ${year}${alreadyQueued ? ` (${alreadyQueued} were already queued)` : ''}`);
+      // Send now, so the command works without a running server; the server's worker would too.
+      const { sent, retried, failed } = await c.outbox.drain();
+      console.log(`Emails sent: ${sent}, to retry: ${retried}, failed: ${failed}`);
     },
   },
 };

@@ -2,6 +2,9 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Config } from './config';
 import { createDb } from './db/knex';
+import { outboxTransport, smtpTransport, type MailTransport } from './email/mail-transport';
+import { createOutboxWorker, type OutboxWorker } from './email/outbox-worker';
+import { createEmailRenderer, type EmailRenderer } from './email/renderer';
 import { createLogger, type Logger } from './lib/logger';
 import { readOrCreateSecret } from './lib/secret-file';
 import { createDemoGateway } from './stripe/demo-gateway';
@@ -17,12 +20,16 @@ export interface Container {
   readonly sessionSecret: string;
   /** Demo mode's stand-in Stripe account; null when a real (or test) gateway is used. */
   readonly demo: { readonly store: DemoStore; readonly webhookSecret: string } | null;
+  readonly renderer: EmailRenderer;
+  /** Sends the emails table's queued messages; server.ts starts and stops it, tests drain it. */
+  readonly outbox: OutboxWorker;
 }
 
 export interface ContainerOverrides {
   readonly db?: Knex;
   readonly gateway?: PaymentGateway;
   readonly logger?: Logger;
+  readonly mailTransport?: MailTransport;
 }
 
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
@@ -39,5 +46,12 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       })
     : createDemoGateway({ publicUrl: config.publicUrl, webhookSecret: demo.webhookSecret, store: demo.store }));
   const sessionSecret = config.sessionSecret ?? readOrCreateSecret(config.dataDir, 'session-secret');
-  return { config, db, gateway, logger, sessionSecret, demo };
+  const renderer = createEmailRenderer();
+  const transport = overrides.mailTransport ?? (config.smtpUrl
+    ? smtpTransport(config.smtpUrl)
+    : outboxTransport(path.join(config.dataDir, 'outbox'), logger));
+  const outbox = createOutboxWorker({
+    db, transport, renderer, logger, publicUrl: config.publicUrl, mailFrom: config.mailFrom,
+  });
+  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox };
 }

@@ -23,13 +23,14 @@ async function main(): Promise<void> {
   const server: Server = app.listen(config.port, () => {
     c.logger.info({ port: config.port, publicUrl: config.publicUrl }, 'Colecta is serving');
   });
+  c.outbox.start();
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     c.logger.info({ signal }, 'shutting down');
     server.close(() => {
-      c.db.destroy().finally(() => process.exit(0));
+      c.outbox.stop().finally(() => c.db.destroy().finally(() => process.exit(0)));
     });
     setTimeout(() => process.exit(1), 10_000).unref();
   };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { queueSupporterEmail } from '../email/email-queue';
 import { recordPaymentFacts } from '../ledger/payment-recorder';
 import type { Logger } from '../lib/logger';
 import type { PaymentGateway } from '../stripe/payment-types';
@@ -68,6 +69,9 @@ export async function onCheckoutCompleted(ctx: EventContext, session: CompletedS
     await updateDonation(ctx.tx, donation.id, { subscriptionId: session.subscriptionId });
     await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated);
     await ensureInstallmentPlan(ctx.tx, ctx.gateway, ctx.logger, donation, session.subscriptionId);
+    await queueSupporterEmail(ctx.tx, {
+      dedupeKey: `monthly_started:${donation.id}`, template: 'monthly_started', supporterId: donation.supporterId, donationId: donation.id,
+    });
     return; // the payment itself is recorded from invoice.paid
   }
   if (session.mode === 'payment' && session.paymentIntentId) {
@@ -138,7 +142,13 @@ export async function onInvoicePaid(ctx: EventContext, invoice: PaidInvoice): Pr
 
 export async function onInvoicePaymentFailed(ctx: EventContext, invoice: PaidInvoice): Promise<void> {
   const donation = await donationForSubscription(ctx, invoice.subscriptionId, invoice.donationId);
-  if (donation) await advanceStatus(ctx.tx, donation, 'failing', ctx.eventCreated);
+  if (!donation) return;
+  await advanceStatus(ctx.tx, donation, 'failing', ctx.eventCreated);
+  // Stripe retries a failed invoice and says so each time; one message per invoice is enough.
+  await queueSupporterEmail(ctx.tx, {
+    dedupeKey: `payment_failed:${invoice.id}`, template: 'payment_failed', supporterId: donation.supporterId,
+    donationId: donation.id, data: { invoiceId: invoice.id },
+  });
 }
 
 export interface SubscriptionChange {
@@ -165,4 +175,9 @@ export async function onSubscriptionDeleted(ctx: EventContext, sub: Subscription
   const ranItsCourse = donation.installments != null && monthsBetween(sub.startDate, endedAt) >= donation.installments;
   await updateDonation(ctx.tx, donation.id, { endedAt });
   await advanceStatus(ctx.tx, donation, ranItsCourse ? 'completed' : 'cancelled', ctx.eventCreated);
+  if (ranItsCourse) {
+    await queueSupporterEmail(ctx.tx, {
+      dedupeKey: `monthly_completed:${donation.id}`, template: 'monthly_completed', supporterId: donation.supporterId, donationId: donation.id,
+    });
+  }
 }

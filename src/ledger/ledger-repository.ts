@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { queueLedgerEmails } from '../email/ledger-emails';
+import { checkMilestones } from './milestone-check';
 
 export type LedgerKind = 'payment' | 'refund' | 'dispute' | 'dispute_reversal' | 'offline';
 
@@ -78,7 +80,11 @@ export async function appendLedgerEntry(tx: Knex, entry: NewLedgerEntry): Promis
       receipt_number: receiptNumber,
     })
     .returning('id');
-  return row.id as number;
+  const id = Number(row.id);
+  // Same transaction: the receipt and any milestone mail exist exactly when the entry does.
+  await queueLedgerEmails(tx, { id, ...entry });
+  await checkMilestones(tx, { id, ...entry });
+  return id;
 }
 
 export async function hasBalanceTransaction(db: Knex, balanceTransactionId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
+import { AppError } from '../lib/errors';
 import { addMonthsUtc } from '../lib/months';
 import type {
   BalanceTx, ChargeInfo, CheckoutSessionRequest, PaymentGateway, ScheduleInfo, SubscriptionInfo,
@@ -108,6 +109,10 @@ export function createDemoGateway(options: DemoGatewayOptions): PaymentGateway {
 
     async listRefunds() {
       return []; // the demo takes no refunds through Stripe
+    },
+
+    async createPortalSession() {
+      throw new AppError(503, 'demo_mode', 'Demo mode has no Stripe customer portal; set STRIPE_SECRET_KEY to manage real monthly gifts');
     },
 
     verifyEvent: (rawBody, signature) => verifyWithSecret(signer, rawBody, signature, options.webhookSecret),

@@ -84,5 +84,7 @@ export interface PaymentGateway {
   endScheduleAfterMonths(schedule: ScheduleInfo, months: number): Promise<ScheduleInfo>;
   cancelSubscription(subscriptionId: string): Promise<void>;
   listRefunds(chargeId: string): Promise<RefundInfo[]>;
+  /** A Stripe customer portal session where a supporter changes or cancels a monthly gift. */
+  createPortalSession(customerId: string, returnUrl: string): Promise<{ readonly url: string }>;
   verifyEvent(rawBody: Buffer, signature: string | undefined): VerifiedEvent;
 }

@@ -169,6 +169,11 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       return toSchedule(updated);
     },
 
+    async createPortalSession(customerId, returnUrl) {
+      const session = await stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl });
+      return { url: session.url };
+    },
+
     async cancelSubscription(subscriptionId) {
       await stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey: `cancel-${subscriptionId}` });
     },

@@ -1,5 +1,5 @@
 import { StripeWorld } from './stripe-world';
-import { startTestApp, type TestApp } from './test-app';
+import { startTestApp, type TestApp, type TestAppOptions } from './test-app';
 
 export interface Harness {
   app: TestApp;
@@ -7,10 +7,10 @@ export interface Harness {
 }
 
 /** One app and database per test file, and a fresh Stripe world per test. */
-export function useAppWithStripe(): Harness {
+export function useAppWithStripe(options: TestAppOptions | (() => TestAppOptions) = {}): Harness {
   const harness = {} as Harness;
   beforeAll(async () => {
-    harness.app = await startTestApp();
+    harness.app = await startTestApp(typeof options === 'function' ? options() : options);
   });
   afterAll(async () => {
     await harness.app.close();

@@ -88,6 +88,10 @@ export class StripeWorld {
   private route(method: string, path: string, query: URLSearchParams, form: Record<string, string>): readonly [number, unknown] {
     const [, , resource, id, action] = path.split('/');
     if (method === 'POST' && path === '/v1/checkout/sessions') return [200, this.createSession(form)];
+    if (method === 'POST' && path === '/v1/billing_portal/sessions') {
+      return [200, { id: newId('bps'), object: 'billing_portal.session', customer: form.customer, return_url: form.return_url,
+        url: `https://billing.stripe.com/p/session/${form.customer}` }];
+    }
     if (method === 'GET' && resource === 'payment_intents' && id) {
       const intent = this.objects.get(id);
       if (!intent) return notFound(path);

@@ -12,7 +12,8 @@ import Stripe from 'stripe';
 import { createApp } from '../../src/app';
 import { ensureDemo } from '../../src/campaigns/demo-seed';
 import { loadConfig } from '../../src/config';
-import { buildContainer } from '../../src/container';
+import { buildContainer, type Container } from '../../src/container';
+import type { DrainResult } from '../../src/email/outbox-worker';
 import { createLogger } from '../../src/lib/logger';
 import { createStripeGateway } from '../../src/stripe/stripe-gateway';
 import { createTestDb, type TestDb } from './test-db';
@@ -33,6 +34,10 @@ export interface TestApp {
   readonly db: Knex;
   readonly dbKind: TestDb['kind'];
   readonly logLines: string[];
+  readonly container: Container;
+  readonly dataDir: string;
+  /** Runs the email worker now (or as if at `now`) until nothing is due. */
+  drainOutbox(now?: Date): Promise<DrainResult>;
   postJson(route: string, body: unknown): Promise<{ status: number; body: any }>;
   getJson(route: string): Promise<{ status: number; body: any }>;
   sendEvent(type: string, object: unknown, options?: SendEventOptions): Promise<{ status: number; body: any; eventId: string }>;
@@ -101,6 +106,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     db: testDb.db,
     dbKind: testDb.kind,
     logLines,
+    container,
+    dataDir,
+    drainOutbox: (now) => container.outbox.drain(now),
     postJson: (route, body) => request(route, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     }),
@@ -129,6 +137,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
       await closed;
+      await container.outbox.stop();
       await testDb.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
