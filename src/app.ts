@@ -7,6 +7,7 @@ import type { Container } from './container';
 import { healthRoutes } from './health-routes';
 import { progressRoutes } from './ledger/progress-routes';
 import { errorHandler, notFoundHandler } from './lib/error-middleware';
+import { staffDepsOf, staffRoutes } from './staff/staff-routes';
 import { webhookRoutes } from './stripe/webhook-routes';
 
 export function createApp(c: Container): Express {
@@ -34,6 +35,7 @@ export function createApp(c: Container): Express {
   app.use(express.json({ limit: '32kb' }));
   app.use(checkoutRoutes({ db: c.db, gateway: c.gateway, publicUrl: c.config.publicUrl, logger: c.logger }));
   app.use(progressRoutes({ db: c.db }));
+  app.use(staffRoutes(staffDepsOf(c)));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

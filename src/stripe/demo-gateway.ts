@@ -29,6 +29,7 @@ export function createDemoGateway(options: DemoGatewayOptions): PaymentGateway {
     endScheduleAfterMonths: async () => notInDemo(),
     cancelSubscription: async () => notInDemo(),
     listRefunds: async () => notInDemo(),
+    createRefund: async () => notInDemo(),
     verifyEvent: (rawBody, signature) => verifyWithSecret(signer, rawBody, signature, options.webhookSecret),
   };
 }

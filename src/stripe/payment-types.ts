@@ -84,5 +84,7 @@ export interface PaymentGateway {
   endScheduleAfterMonths(schedule: ScheduleInfo, months: number): Promise<ScheduleInfo>;
   cancelSubscription(subscriptionId: string): Promise<void>;
   listRefunds(chargeId: string): Promise<RefundInfo[]>;
+  /** Asks for a refund; the ledger records it when Stripe's event confirms it. */
+  createRefund(chargeId: string, amount: number, idempotencyKey: string): Promise<RefundInfo>;
   verifyEvent(rawBody: Buffer, signature: string | undefined): VerifiedEvent;
 }
