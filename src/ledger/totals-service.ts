@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CampaignView } from '../campaigns/campaign-admin-schemas';
+import { VersionedCache } from './versioned-cache';
 
 export interface MoneyFigures {
   /** Money received: payments, offline gifts and won disputes' returns are not counted here. */
@@ -36,17 +37,21 @@ const figures = (r: SumRow | undefined): MoneyFigures => ({
   refunded: Number(r?.refunded ?? 0), disputed: Number(r?.disputed ?? 0), raised: Number(r?.raised ?? 0),
 });
 
+interface LedgerSums {
+  readonly rows: SumRow[];
+  readonly earmarkIds: Array<{ id: string; code: string }>;
+}
+
 /**
- * Every figure is a SQL aggregate over the campaign's ledger entries in one pass (grouping
- * sets for the whole, each earmark, each month in the organization's time zone and each
- * frequency), plus the monthly gifts' statuses from donations.
+ * The ledger's figures as SQL aggregates over the campaign's entries in one pass: grouping sets
+ * for the whole, each earmark, each month in the organization's time zone and each frequency.
  */
-export async function campaignTotals(db: Knex, campaign: CampaignView & { id: string; organizationId: string }): Promise<CampaignTotals> {
+async function ledgerSums(db: Knex, campaignId: string, organizationId: string, currency: string): Promise<LedgerSums> {
+  const org = await db('organizations').where({ id: organizationId }).first('time_zone');
+  const month = `to_char(l.occurred_at at time zone '${String(org?.time_zone ?? 'UTC').replace(/'/g, "''")}', 'YYYY-MM')`;
   const { rows } = await db.raw(
-    `select l.earmark_id, to_char(l.occurred_at at time zone o.time_zone, 'YYYY-MM') as month, coalesce(d.frequency, 'once') as frequency,
-       grouping(l.earmark_id) as g_earmark,
-       grouping(to_char(l.occurred_at at time zone o.time_zone, 'YYYY-MM')) as g_month,
-       grouping(coalesce(d.frequency, 'once')) as g_frequency,
+    `select l.earmark_id, ${month} as month, coalesce(d.frequency, 'once') as frequency,
+       grouping(l.earmark_id) as g_earmark, grouping(${month}) as g_month, grouping(coalesce(d.frequency, 'once')) as g_frequency,
        count(*)::bigint as entries,
        coalesce(sum(l.gross) filter (where l.kind in ('payment', 'offline')), 0)::bigint as gross,
        coalesce(sum(l.fee), 0)::bigint as fees,
@@ -55,20 +60,42 @@ export async function campaignTotals(db: Knex, campaign: CampaignView & { id: st
        coalesce(-sum(l.gross) filter (where l.kind in ('dispute', 'dispute_reversal')), 0)::bigint as disputed,
        coalesce(sum(l.gross), 0)::bigint as raised
      from ledger_entries l
-     join organizations o on o.id = l.organization_id
-     left join donations d on d.id = l.donation_id
-     where l.campaign_id = ? and l.currency = ?
-     group by grouping sets ((), (l.earmark_id), (to_char(l.occurred_at at time zone o.time_zone, 'YYYY-MM')), (coalesce(d.frequency, 'once')))`,
-    [campaign.id, campaign.currency],
+     left join donations d on d.id = l.donation_id and d.campaign_id = :campaignId
+     where l.campaign_id = :campaignId and l.currency = :currency
+     group by grouping sets ((), (l.earmark_id), (${month}), (coalesce(d.frequency, 'once')))`,
+    { campaignId, currency },
   ) as { rows: SumRow[] };
+  const earmarkIds: Array<{ id: string; code: string }> = await db('earmarks').where({ campaign_id: campaignId }).select('id', 'code');
+  return { rows, earmarkIds };
+}
+
+/** The campaign's latest ledger entry id: an index lookup that moves whenever the sums can. */
+export async function ledgerVersion(db: Knex, campaignId: string): Promise<string> {
+  const row = await db('ledger_entries').where({ campaign_id: campaignId }).max<{ v: number | null }>('id as v').first();
+  return String(row?.v ?? 0);
+}
+
+export function createTotalsCache(): VersionedCache<LedgerSums> {
+  return new VersionedCache<LedgerSums>();
+}
+
+/**
+ * Every money figure comes from the ledger (cached per campaign until a new entry lands); the
+ * monthly gifts' statuses come from donations, read fresh from an index each time.
+ */
+export async function campaignTotals(
+  db: Knex, campaign: CampaignView & { id: string; organizationId: string }, cache: VersionedCache<LedgerSums> | null = null,
+): Promise<CampaignTotals> {
+  const compute = () => ledgerSums(db, campaign.id, campaign.organizationId, campaign.currency);
+  const { rows, earmarkIds } = cache
+    ? await cache.get(`${campaign.id}:${campaign.currency}`, await ledgerVersion(db, campaign.id), compute)
+    : await compute();
   const whole = rows.find((r) => Number(r.g_earmark) === 1 && Number(r.g_month) === 1 && Number(r.g_frequency) === 1);
   const byEarmark = new Map(rows.filter((r) => Number(r.g_earmark) === 0).map((r) => [r.earmark_id, r]));
   const months = rows.filter((r) => Number(r.g_month) === 0)
     .sort((a, b) => String(a.month).localeCompare(String(b.month)))
     .map((r) => ({ month: String(r.month), ...figures(r) }));
   const byFrequency = new Map(rows.filter((r) => Number(r.g_frequency) === 0).map((r) => [r.frequency, r]));
-
-  const earmarkIds: Array<{ id: string; code: string }> = await db('earmarks').where({ campaign_id: campaign.id }).select('id', 'code');
   const idByCode = new Map(earmarkIds.map((e) => [e.code, e.id]));
 
   const statuses: Array<{ status: string; n: number }> = await db('donations')

@@ -8,7 +8,7 @@ import { AppError } from '../lib/errors';
 import { ledgerEntryViewSchema, ledgerSearchSchema, searchLedger, findLedgerEntry, entriesOfDonation } from '../ledger/ledger-search';
 import { offlineGiftSchema, recordOfflineGift } from '../ledger/offline-gift-service';
 import { refundRequestSchema, requestRefund } from '../ledger/refund-service';
-import { campaignTotals } from '../ledger/totals-service';
+import { campaignTotals, type createTotalsCache } from '../ledger/totals-service';
 import type { PaymentGateway } from '../stripe/payment-types';
 import { route, type ApiRoute } from './api-route-table';
 import { listAudit } from './audit-log';
@@ -30,7 +30,7 @@ const totalsSchema = money.extend({
 });
 
 /** Every /api/admin route: parse, one service call, answer. */
-export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway }): ApiRoute[] {
+export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totalsCache: ReturnType<typeof createTotalsCache> }): ApiRoute[] {
   const { db } = deps;
   return [
     route({
@@ -57,7 +57,7 @@ export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway }): Api
       method: 'get', path: '/api/admin/campaigns/:campaign/totals',
       summary: 'Gross, fees, net, refunded; by earmark, month and frequency; monthly supporters — all from the ledger',
       params: campaignParams, response: totalsSchema,
-      handle: async ({ principal, params }) => campaignTotals(db, await readCampaign(db, principal, params.campaign)),
+      handle: async ({ principal, params }) => campaignTotals(db, await readCampaign(db, principal, params.campaign), deps.totalsCache),
     }),
     route({
       method: 'get', path: '/api/admin/donations', summary: 'Ledger entries, newest first, with filters and an opaque cursor',

@@ -77,7 +77,7 @@ export function adminCampaignPages(deps: StaffDeps): Router {
 
   router.get('/admin/campaigns/:campaign', staffPage(deps, async (req, _res, page) => {
     const campaign = await readCampaign(db, page.principal, String(req.params.campaign));
-    const totals = await campaignTotals(db, campaign);
+    const totals = await campaignTotals(db, campaign, deps.totalsCache);
     const latest = await searchLedger(db, campaign.organizationId, { campaign: campaign.slug, limit: 10 });
     const embed = `<script src="${deps.publicUrl}/embed.js" data-campaign="${campaign.slug}"></script>`;
     page.render('campaign', campaign.title.en, {

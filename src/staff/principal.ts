@@ -30,7 +30,10 @@ export function bearerTokenResolver(db: Knex): PrincipalResolver {
       .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()))
       .first('id', 'role', 'organization_id', 'prefix');
     if (!row) throw new AppError(401, 'unauthenticated', 'This token is unknown, revoked or expired');
-    await db('api_tokens').where({ id: row.id }).update({ last_used_at: db.fn.now() });
+    // At most one write a minute per token: a busy script should not turn every read into a commit.
+    await db('api_tokens').where({ id: row.id })
+      .where((q) => q.whereNull('last_used_at').orWhere('last_used_at', '<', db.raw("now() - interval '1 minute'")))
+      .update({ last_used_at: db.fn.now() });
     return { kind: 'token', role: row.role, organizationId: row.organization_id, tokenId: row.id, userId: null, label: `token ${row.prefix}` };
   };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { createTotalsCache } from '../ledger/totals-service';
 import type { Logger } from '../lib/logger';
 import type { PaymentGateway } from '../stripe/payment-types';
 import type { SessionPolicy } from './session-service';
@@ -15,6 +16,8 @@ export interface StaffDeps {
   readonly publicUrl: string;
   readonly sessionPolicy: SessionPolicy;
   readonly sendPasswordReset: SendPasswordReset;
+  /** Per app instance: the ledger sums of each campaign, until its next entry. */
+  readonly totalsCache: ReturnType<typeof createTotalsCache>;
 }
 
 /** Until emails exist, the link goes to the log (development and tests only). */

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { Container } from '../container';
+import { createTotalsCache } from '../ledger/totals-service';
 import { adminPageErrors } from './admin-page-kit';
 import { adminPages } from './admin-pages';
 import { adminApiRoutes } from './admin-api';
@@ -13,7 +14,8 @@ import { logPasswordReset, type StaffDeps } from './staff-context';
 export function staffDepsOf(c: Container, overrides: Partial<StaffDeps> = {}): StaffDeps {
   return {
     db: c.db, gateway: c.gateway, logger: c.logger, sessionSecret: c.sessionSecret, publicUrl: c.config.publicUrl,
-    sessionPolicy: DEFAULT_SESSION_POLICY, sendPasswordReset: logPasswordReset(c.logger), ...overrides,
+    sessionPolicy: DEFAULT_SESSION_POLICY, sendPasswordReset: logPasswordReset(c.logger), totalsCache: createTotalsCache(),
+    ...overrides,
   };
 }
 
