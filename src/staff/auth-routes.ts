@@ -71,13 +71,14 @@ export function authRoutes(deps: StaffDeps): Router {
     // The same answer whether or not the address has an account.
     if (user && !user.disabledAt) {
       const token = await createPasswordResetToken(deps.db, user.id);
-      await deps.sendPasswordReset({ email: user.email }, `${deps.publicUrl}/admin/reset/${token}`);
+      await deps.sendPasswordReset({ email: user.email }, `${deps.publicUrl}/admin/reset?token=${token}`);
     }
     res.redirect(303, '/admin/sign-in?done=reset-sent');
   }));
 
-  router.get('/admin/reset/:token', publicStaffPage(deps, async (req, _res, render) => {
-    const token = String(req.params.token);
+  // The token rides in the query string (never in a logged path) and then in the form's body.
+  router.get('/admin/reset', publicStaffPage(deps, async (req, _res, render) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
     if (!(await resetTokenIsValid(deps.db, token))) {
       render('reset-password', 'Set a password', { expired: true }, 410);
       return;
@@ -85,8 +86,8 @@ export function authRoutes(deps: StaffDeps): Router {
     render('reset-password', 'Set a password', { token });
   }));
 
-  router.post('/admin/reset/:token', perIp, publicStaffPage(deps, async (req, res, render) => {
-    const token = String(req.params.token);
+  router.post('/admin/reset', perIp, publicStaffPage(deps, async (req, res, render) => {
+    const token = typeof req.body.token === 'string' ? req.body.token : '';
     const form = resetSchema.safeParse(req.body);
     if (!form.success || form.data.password !== form.data.confirm) {
       render('reset-password', 'Set a password', { token, error: 'The two passwords differ.' }, 422);

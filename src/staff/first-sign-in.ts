@@ -10,7 +10,7 @@ export async function inviteUser(
 ): Promise<{ email: string; link: string }> {
   const user = await createUser(db, input);
   const token = await createPasswordResetToken(db, user.id, INVITE_VALID_MS);
-  return { email: user.email, link: `${publicUrl}/admin/reset/${token}` };
+  return { email: user.email, link: `${publicUrl}/admin/reset?token=${token}` };
 }
 
 /** On a database with no staff yet, an admin to sign in with; null when someone already exists. */
