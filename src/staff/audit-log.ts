@@ -11,7 +11,10 @@ export interface AuditChange {
 }
 
 /** Writes who changed what, inside the caller's transaction, so the change and its record stand or fall together. */
-export async function writeAudit(tx: Knex, actor: Principal, change: AuditChange): Promise<void> {
+/** Who acted: a signed-in user, an API token, or a command (`cli`) with neither. */
+export type AuditActor = Pick<Principal, 'label' | 'userId' | 'tokenId'>;
+
+export async function writeAudit(tx: Knex, actor: AuditActor, change: AuditChange): Promise<void> {
   await tx('audit_log').insert({
     actor_label: actor.label,
     actor_user_id: actor.userId,

@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { AppError } from '../lib/errors';
 import type { Role } from './api-token-service';
+import { writeAudit } from './audit-log';
 
 export interface StaffUser {
   readonly id: string;
@@ -109,6 +110,10 @@ export async function resetPassword(db: Knex, token: string, password: string): 
     await tx('staff_users').where({ id: user.id }).update({ password_hash: passwordHash });
     await tx('staff_sessions').where({ user_id: user.id }).delete();
     await tx('password_reset_tokens').where({ user_id: user.id }).whereNull('used_at').update({ used_at: tx.fn.now() });
+    await writeAudit(tx, { label: user.email, userId: user.id, tokenId: null }, {
+      action: 'user.set_password', entityType: 'staff_user', entityId: user.id, organizationId: user.organization_id,
+      before: null, after: { passwordChanged: true },
+    });
     return toUser(user);
   });
 }

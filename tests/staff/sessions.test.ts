@@ -186,5 +186,7 @@ describe('password reset', () => {
     await expect(signIn(t.app.baseUrl, user.email, newPassword)).resolves.toMatchObject({ cookie: expect.any(String) });
     await expect(signIn(t.app.baseUrl, user.email, PASSWORD)).rejects.toThrow(/401/);
     expect((await fetch(`${t.app.baseUrl}${route}`)).status).toBe(410);
+    const audit = await t.app.db('audit_log').where({ action: 'user.set_password' }).first('actor_label', 'before', 'after');
+    expect(audit).toEqual({ actor_label: user.email, before: null, after: { passwordChanged: true } });
   });
 });
