@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import { createCampaignSchema, updateCampaignSchema } from '../campaigns/campaign-admin-schemas';
 import { createCampaign, listCampaigns, publicView, readCampaign, updateCampaign } from '../campaigns/campaign-admin-service';
+import { z } from 'zod';
+import { monthlySupporters } from '../donations/monthly-supporters';
 import { AppError } from '../lib/errors';
 import { parseOr422 } from '../lib/validation';
 import { searchLedger } from '../ledger/ledger-search';
@@ -73,6 +75,15 @@ export function adminCampaignPages(deps: StaffDeps): Router {
       if (error instanceof AppError && error.status === 422) return renderForm(page, req, 'edit', slug, error);
       throw error;
     }
+  }));
+
+  router.get('/admin/campaigns/:campaign/monthly', staffPage(deps, async (req, _res, page) => {
+    const campaign = await readCampaign(db, page.principal, String(req.params.campaign));
+    const { state } = parseOr422(z.object({ state: z.enum(['active', 'failing', 'ended']).optional() }), req.query);
+    const rows = await monthlySupporters(db, campaign.id, state ?? null);
+    page.render('monthly', `Monthly supporters: ${campaign.title.en}`, {
+      campaign, rows, states: ['active', 'failing', 'ended'].map((s) => ({ value: s, current: s === state })),
+    });
   }));
 
   router.get('/admin/campaigns/:campaign', staffPage(deps, async (req, _res, page) => {

@@ -101,6 +101,13 @@ describe('campaign totals', () => {
     expect(snippet).toBe('<script src="http://localhost:3000/embed.js" data-campaign="organizer-training"></script>');
     // The anonymous gift shows who gave it, flagged.
     expect(html).toMatch(/Pérez <span class="badge"[^>]*>anonymous<\/span>/);
+
+    const monthlyPage = await (await fetch(`${t.app.baseUrl}/admin/campaigns/organizer-training/monthly?state=active`, { headers: { cookie: s.cookie } })).text();
+    const row = /<tbody>([\s\S]*?)<\/tbody>/.exec(monthlyPage)?.[1] ?? '';
+    expect(row.match(/<tr>/g)).toHaveLength(1);
+    expect(row).toMatch(/\$15\.00[\s\S]*<td>2<\/td>[\s\S]*\$30\.00[\s\S]*active/);
+    const ended = await (await fetch(`${t.app.baseUrl}/admin/campaigns/organizer-training/monthly?state=ended`, { headers: { cookie: s.cookie } })).text();
+    expect(ended).toContain('No monthly supporters ended.');
   });
 });
 
