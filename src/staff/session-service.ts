@@ -30,6 +30,8 @@ export function sameSecret(a: string, b: string): boolean {
 export async function startSession(db: Knex, secret: string, userId: string, policy = DEFAULT_SESSION_POLICY): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const now = Date.now();
+  // Ended sessions are kept no longer than the next sign-in.
+  await db('staff_sessions').where('idle_expires_at', '<', new Date(now)).orWhere('expires_at', '<', new Date(now)).delete();
   await db('staff_sessions').insert({
     id: sessionIdFor(secret, token),
     user_id: userId,

@@ -199,6 +199,8 @@ describe('gifts search', () => {
 
 describe('campaign changes', () => {
   it('writes the audit log with before and after in the same change', async () => {
+    const cachedBefore = await t.app.getJson('/api/campaigns/organizer-training/progress');
+    expect(cachedBefore.body.goal).toBe(650000);
     const res = await api(t.app.baseUrl, 'PATCH', '/api/admin/campaigns/organizer-training', admin, {
       goal: 700000, earmarks: [{ code: 'travel', label: { en: 'Travel and transit', es: 'Viajes' }, goal: 250000 }],
     });
@@ -208,5 +210,9 @@ describe('campaign changes', () => {
     const change = audit.body.data.find((e: { action: string }) => e.action === 'campaign.update');
     expect(change.before.goal).toBe(650000);
     expect(change.after.goal).toBe(700000);
+    // The cached public progress shows the edit at once.
+    const progress = await t.app.getJson('/api/campaigns/organizer-training/progress?lang=en');
+    expect(progress.body.goal).toBe(700000);
+    expect(progress.body.earmarks.find((e: { code: string }) => e.code === 'travel')).toMatchObject({ label: 'Travel and transit', goal: 250000 });
   });
 });
