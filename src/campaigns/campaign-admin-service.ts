@@ -94,9 +94,10 @@ export async function createCampaign(db: Knex, principal: Principal, input: Crea
 
 export async function updateCampaign(db: Knex, principal: Principal, slug: string, patch: UpdateCampaignInput): Promise<CampaignView> {
   return db.transaction(async (tx) => {
+    // Lock first, so "before" is what this change really replaces.
+    await tx('campaigns').where({ slug }).forUpdate().first('id');
     const before = await readCampaign(tx, principal, slug);
     assertCanWrite(principal, before.organizationId);
-    await tx('campaigns').where({ id: before.id }).forUpdate().first('id');
     checkDates(patch.startsAt === undefined ? before.startsAt : patch.startsAt, patch.endsAt === undefined ? before.endsAt : patch.endsAt);
     const changes: Record<string, unknown> = {};
     if (patch.title) Object.assign(changes, { title_en: patch.title.en, title_es: patch.title.es });
