@@ -12,6 +12,7 @@ import { thanksRoutes } from './donate/thanks-routes';
 import { healthRoutes } from './health-routes';
 import { progressRoutes } from './ledger/progress-routes';
 import { errorHandler, notFoundHandler } from './lib/error-middleware';
+import { staffDepsOf, staffRoutes } from './staff/staff-routes';
 import { webhookRoutes } from './stripe/webhook-routes';
 import { assetRoutes } from './web/asset-routes';
 import { widgetRoutes } from './widget/widget-routes';
@@ -54,6 +55,7 @@ export function createApp(c: Container): Express {
   app.use(campaignUpdateRoutes({ db: c.db }));
   app.use(unsubscribeRoutes({ db: c.db }));
   app.use(manageRoutes({ db: c.db, gateway: c.gateway, logger: c.logger, publicUrl: c.config.publicUrl }));
+  app.use(staffRoutes(staffDepsOf(c)));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

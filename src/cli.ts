@@ -8,6 +8,7 @@ import { queueYearEndSummaries } from './email/year-end-service';
 import { AppError } from './lib/errors';
 import { createApiToken, roleSchema } from './staff/api-token-service';
 import { purgeExpiredSupporters } from './supporters/retention-service';
+import { inviteUser } from './staff/first-sign-in';
 
 interface Command {
   readonly summary: string;
@@ -35,6 +36,21 @@ const COMMANDS: Record<string, Command> = {
       const { created } = await ensureDemo(c.db);
       console.log(created ? 'Demo organization and campaign created' : 'Demo organization and campaign already exist');
       console.log(`${c.config.publicUrl}/donate/${DEMO_CAMPAIGN_SLUG}`);
+    },
+  },
+  'users:create': {
+    summary: 'create a staff user: --email address --role admin|staff|sponsor [--organization slug]; prints a one-time sign-in link',
+    options: { email: { type: 'string' }, role: { type: 'string' }, organization: { type: 'string' } },
+    async run(c, values) {
+      const role = roleSchema.safeParse(values.role);
+      if (!role.success) throw new AppError(422, 'bad_role', '--role must be admin, staff or sponsor');
+      if (typeof values.email !== 'string') throw new AppError(422, 'bad_email', '--email is required');
+      await migrateLatest(c.db);
+      const invited = await inviteUser(c.db, c.config.publicUrl, {
+        email: values.email, role: role.data, organizationSlug: values.organization as string | undefined,
+      });
+      console.log(`Created ${role.data} ${invited.email}. This link sets the password (once, within 24 hours):`);
+      console.log(invited.link);
     },
   },
   'tokens:create': {

@@ -4,6 +4,7 @@ import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
 import { ConfigError, loadConfig } from './config';
 import { buildContainer } from './container';
 import { migrateLatest } from './db/migrate';
+import { ensureFirstAdmin } from './staff/first-sign-in';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
       console.log(`Demo campaign created: ${config.publicUrl}/donate/${DEMO_CAMPAIGN_SLUG}`);
       console.log(`Its progress: ${config.publicUrl}/api/campaigns/${DEMO_CAMPAIGN_SLUG}/progress`);
     }
+    const firstAdmin = await ensureFirstAdmin(c.db, config.publicUrl);
+    if (firstAdmin) console.log(`Staff sign-in (one time, 24 h): ${firstAdmin.link} sets the password of ${firstAdmin.email}`);
   }
   if (config.demoMode) console.log('Demo mode: no STRIPE_SECRET_KEY is set, so no money can move.');
 

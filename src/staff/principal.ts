@@ -28,9 +28,12 @@ export function bearerTokenResolver(db: Knex): PrincipalResolver {
       .where({ token_hash: hashToken(match[1] as string) })
       .whereNull('revoked_at')
       .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()))
-      .first('id', 'role', 'organization_id', 'prefix');
+      .first('id', 'role', 'organization_id', 'prefix', 'last_used_at');
     if (!row) throw new AppError(401, 'unauthenticated', 'This token is unknown, revoked or expired');
-    await db('api_tokens').where({ id: row.id }).update({ last_used_at: db.fn.now() });
+    // At most one write a minute per token: a busy script should not turn every read into a commit.
+    if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
+      await db('api_tokens').where({ id: row.id }).update({ last_used_at: db.fn.now() });
+    }
     return { kind: 'token', role: row.role, organizationId: row.organization_id, tokenId: row.id, userId: null, label: `token ${row.prefix}` };
   };
 }

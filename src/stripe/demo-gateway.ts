@@ -111,6 +111,10 @@ export function createDemoGateway(options: DemoGatewayOptions): PaymentGateway {
       return []; // the demo takes no refunds through Stripe
     },
 
+    async createRefund() {
+      throw new AppError(503, 'demo_mode', 'Demo mode takes no refunds through Stripe; set STRIPE_SECRET_KEY to refund real gifts');
+    },
+
     async createPortalSession() {
       throw new AppError(503, 'demo_mode', 'Demo mode has no Stripe customer portal; set STRIPE_SECRET_KEY to manage real monthly gifts');
     },

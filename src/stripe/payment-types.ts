@@ -86,5 +86,7 @@ export interface PaymentGateway {
   listRefunds(chargeId: string): Promise<RefundInfo[]>;
   /** A Stripe customer portal session where a supporter changes or cancels a monthly gift. */
   createPortalSession(customerId: string, returnUrl: string): Promise<{ readonly url: string }>;
+  /** Asks for a refund; the ledger records it when Stripe's event confirms it. */
+  createRefund(chargeId: string, amount: number, idempotencyKey: string): Promise<RefundInfo>;
   verifyEvent(rawBody: Buffer, signature: string | undefined): VerifiedEvent;
 }

@@ -192,6 +192,19 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       return refunds;
     },
 
+    async createRefund(chargeId, amount, idempotencyKey) {
+      const refund = await stripe.refunds.create({ charge: chargeId, amount, reason: 'requested_by_customer' }, { idempotencyKey })
+        .catch((error: unknown) => {
+          // Stripe's refusal (already refunded, disputed charge) is for the person who asked, not a crash.
+          if (error instanceof Stripe.errors.StripeError) throw new AppError(502, 'stripe_refused', `Stripe refused the refund: ${error.message}`);
+          throw error;
+        });
+      return {
+        id: refund.id, chargeId, status: refund.status ?? 'pending', created: toDate(refund.created),
+        balanceTransaction: toBalanceTx(refund.balance_transaction ?? null),
+      };
+    },
+
     verifyEvent(rawBody, signature): VerifiedEvent {
       return verifyWithSecret(stripe, rawBody, signature, options.webhookSecret, tolerance);
     },

@@ -38,6 +38,7 @@ export class StripeWorld {
   readonly requests: RecordedRequest[] = [];
   readonly objects = new Map<string, StripeObject>();
   readonly failNext = new Map<string, number>();
+  private readonly refundsByKey = new Map<string, string>();
   private readonly scopes: nock.Scope[] = [];
 
   constructor() {
@@ -109,6 +110,16 @@ export class StripeWorld {
       const data = [...this.objects.values()].filter((o) => o.object === 'refund' && o.charge === charge)
         .map((r) => ({ ...r, balance_transaction: r.balance_transaction ? this.objects.get(r.balance_transaction as string) : null }));
       return [200, list('/v1/refunds', data)];
+    }
+    if (method === 'POST' && path === '/v1/refunds') {
+      if (!this.objects.has(form.charge ?? '')) return notFound(path);
+      // Stripe's idempotency: the same key answers with the refund it already made.
+      const key = this.requests.at(-1)?.idempotencyKey;
+      const made = key ? this.refundsByKey.get(key) : undefined;
+      if (made) return [200, this.get(made)];
+      const { refund } = this.refund(form.charge as string, Number(form.amount));
+      if (key) this.refundsByKey.set(key, refund.id);
+      return [200, refund];
     }
     if (method === 'POST' && path === '/v1/subscription_schedules') return this.createSchedule(form.from_subscription ?? '');
     if (method === 'POST' && resource === 'subscription_schedules' && id && !action) return this.updateSchedule(id, form);

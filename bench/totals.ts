@@ -1,0 +1,118 @@
+/**
+ * How fast the staff totals (`GET /api/admin/campaigns/:campaign/totals`) and the public progress
+ * (`GET /api/campaigns/:campaign/progress`) answer over a large ledger: 1,000,000 entries across
+ * 50 campaigns (payments, refunds, offline gifts; one-time and monthly) in a fresh PostgreSQL
+ * database, loaded with generate_series. Requests go one at a time to the app in this process,
+ * each to a random campaign, so the figures are per-request latency. Goal: p99 under 20 ms.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { buildContainer } from '../src/container';
+import { createLogger } from '../src/lib/logger';
+import { createApiToken } from '../src/staff/api-token-service';
+import { createBenchDatabase } from './support/bench-database';
+import { loadLedger } from './support/totals-ledger';
+import { formatTable, type Benchmark } from './support/benchmark';
+
+const CAMPAIGNS = 50;
+const ENTRIES = Number(process.env.BENCH_LEDGER_ENTRIES || 1_000_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS || 400);
+const GOAL_P99_MS = 20;
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+
+export const benchmark: Benchmark = {
+  name: 'totals',
+  description: `campaign totals and public progress over ${ENTRIES.toLocaleString('en-US')} ledger entries in ${CAMPAIGNS} campaigns (PostgreSQL)`,
+  async run(ctx) {
+    const bench = await createBenchDatabase();
+    ctx.defer(() => bench.drop());
+    const { db } = bench;
+    const org = await db('organizations').first('id');
+
+    ctx.progress(`loading ${ENTRIES} ledger entries with generate_series`);
+    const started = performance.now();
+    await loadLedger(db, org.id, CAMPAIGNS, ENTRIES);
+    const loaded = await db('ledger_entries').count<{ n: number }>('* as n').first();
+    const loadSeconds = (performance.now() - started) / 1000;
+    ctx.progress(`loaded ${loaded?.n} entries in ${loadSeconds.toFixed(1)} s`);
+
+    const config = loadConfig({
+      NODE_ENV: 'test', DATABASE_URL: bench.url, SESSION_SECRET: 'bench-session-secret-bench-session-secret',
+      STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: 'whsec_bench', LOG_LEVEL: 'silent', DATA_DIR: '/tmp/colecta-bench-totals',
+    });
+    const container = buildContainer(config, { db, logger: createLogger('silent') });
+    const server: Server = createApp(container).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    ctx.defer(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { token } = await createApiToken(db, { role: 'admin', label: 'bench' });
+    const auth = { authorization: `Bearer ${token}` };
+
+    const problems: string[] = [];
+    const campaignRows: Array<{ id: string; slug: string; earmark: string; supporter: string }> = await db.raw(
+      `select c.id, c.slug, (select id from earmarks e where e.campaign_id = c.id limit 1) as earmark,
+         (select supporter_id from ledger_entries l where l.campaign_id = c.id limit 1) as supporter
+       from campaigns c where c.slug like 'bench-%'`).then((r: { rows: Array<{ id: string; slug: string; earmark: string; supporter: string }> }) => r.rows);
+    const bySlug = new Map(campaignRows.map((c) => [c.slug, c]));
+    /** A gift landing in the ledger: the next read of that campaign must recompute. */
+    const newEntry = (slug: string) => {
+      const c = bySlug.get(slug);
+      if (!c) return Promise.resolve();
+      return db('ledger_entries').insert({
+        kind: 'offline', organization_id: org.id, campaign_id: c.id, earmark_id: c.earmark, supporter_id: c.supporter,
+        gross: 1000, fee: 0, net: 1000, currency: 'usd', occurred_at: new Date(), payment_method: 'cash',
+      });
+    };
+    const get = async (route: string, headers: Record<string, string>) => {
+      const t0 = performance.now();
+      const res = await fetch(base + route, { headers });
+      await res.arrayBuffer();
+      if (res.status !== 200) problems.push(`${route} answered ${res.status}`);
+      return performance.now() - t0;
+    };
+    const stats = (times: number[]) => {
+      const sorted = [...times].sort((a, b) => a - b);
+      return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+    };
+    const routes = [
+      { name: 'totals', path: (s: string) => `/api/admin/campaigns/${s}/totals`, headers: auth },
+      { name: 'progress', path: (s: string) => `/api/campaigns/${s}/progress`, headers: {} as Record<string, string> },
+    ];
+    const rows: string[][] = [];
+    const results: Array<{ name: string; p99: number }> = [];
+    for (const r of routes) {
+      ctx.progress(`${r.name}: first request to each campaign, then ${REQUESTS} reads, then ${REQUESTS} with a new gift every 20`);
+      const cold: number[] = [];
+      for (let i = 1; i <= CAMPAIGNS; i += 1) cold.push(await get(r.path(`bench-${i}`), r.headers));
+      const warm: number[] = [];
+      for (let i = 0; i < REQUESTS; i += 1) warm.push(await get(r.path(`bench-${1 + ((i * 7919) % CAMPAIGNS)}`), r.headers));
+      const mixed: number[] = [];
+      for (let i = 0; i < REQUESTS; i += 1) {
+        const slug = `bench-${1 + ((i * 104729) % CAMPAIGNS)}`;
+        if (i % 20 === 0) await newEntry(slug);
+        mixed.push(await get(r.path(slug), r.headers));
+      }
+      for (const [label, times] of [['first read per campaign', cold], ['reads', warm], ['reads, 1 new gift per 20', mixed]] as const) {
+        const s = stats(times);
+        rows.push([`${r.name}: ${label}`, String(times.length), s.p50.toFixed(1), s.p99.toFixed(1), s.max.toFixed(1)]);
+      }
+      results.push({ name: r.name, p99: stats(warm).p99 });
+    }
+
+    // The figures must be right, not only fast: one campaign against a plain sum.
+    const check = await (await fetch(`${base}/api/admin/campaigns/bench-1/totals`, { headers: auth })).json() as { raised: number };
+    const sum = await db('ledger_entries as l').join('campaigns as c', 'c.id', 'l.campaign_id').where('c.slug', 'bench-1')
+      .sum<{ s: number }>('l.gross as s').first();
+    if (check.raised !== Number(sum?.s)) problems.push(`totals say ${check.raised}, the ledger sums to ${sum?.s}`);
+
+    const table = formatTable(['GET route', 'requests', 'p50 ms', 'p99 ms', 'max ms'], rows);
+    const verdict = results.map((r) => `${r.name} p99 ${r.p99.toFixed(1)} ms (${r.p99 < GOAL_P99_MS ? 'meets' : 'misses'} the ${GOAL_P99_MS} ms goal)`).join('; ');
+    return {
+      text: `${Number(loaded?.n).toLocaleString('en-US')} ledger entries, ${CAMPAIGNS} campaigns (${Math.round(Number(loaded?.n) / CAMPAIGNS)} entries each), loaded in ${loadSeconds.toFixed(1)} s; requests one at a time, each to a random campaign\n${table}\nreads: ${verdict}`,
+      problems: [...new Set(problems)],
+    };
+  },
+};

@@ -1,0 +1,120 @@
+import type { Knex } from 'knex';
+import { AppError } from '../lib/errors';
+import { writeAudit } from '../staff/audit-log';
+import { assertCanRead, assertCanWrite, readableOrganization, type Principal } from '../staff/principal';
+import type { CampaignView, CreateCampaignInput, EarmarkInput, UpdateCampaignInput } from './campaign-admin-schemas';
+
+interface Row {
+  id: string; organization_id: string; organization_slug: string; slug: string; title_en: string; title_es: string;
+  description_en: string; description_es: string; currency: string; goal: number | null; starts_at: Date | null;
+  ends_at: Date | null; status: CampaignView['status']; preset_amounts: Array<string | number>; monthly_enabled: boolean;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+async function viewsOf(db: Knex, rows: Row[]): Promise<Array<CampaignView & { organizationId: string }>> {
+  if (rows.length === 0) return [];
+  const earmarks = await db('earmarks').whereIn('campaign_id', rows.map((r) => r.id))
+    .orderBy([{ column: 'position' }, { column: 'code' }]).select('campaign_id', 'code', 'label_en', 'label_es', 'goal');
+  return rows.map((r) => ({
+    id: r.id, slug: r.slug, organization: r.organization_slug, organizationId: r.organization_id,
+    title: { en: r.title_en, es: r.title_es }, description: { en: r.description_en, es: r.description_es },
+    currency: r.currency, goal: r.goal, startsAt: iso(r.starts_at), endsAt: iso(r.ends_at), status: r.status,
+    presetAmounts: r.preset_amounts.map(Number), monthlyEnabled: r.monthly_enabled,
+    earmarks: earmarks.filter((e) => e.campaign_id === r.id)
+      .map((e) => ({ code: e.code, label: { en: e.label_en, es: e.label_es }, goal: e.goal })),
+  }));
+}
+
+const baseQuery = (db: Knex) => db<Row>('campaigns as c').join('organizations as o', 'o.id', 'c.organization_id')
+  .select('c.*', 'o.slug as organization_slug');
+
+export async function listCampaigns(db: Knex, principal: Principal): Promise<Array<CampaignView & { organizationId: string }>> {
+  const q = baseQuery(db).orderBy('c.created_at', 'desc');
+  const org = readableOrganization(principal);
+  if (org) q.where('c.organization_id', org);
+  return viewsOf(db, await q);
+}
+
+/** One campaign the principal may read; 404 for a slug that does not exist, 403 for another organization's. */
+export async function readCampaign(db: Knex, principal: Principal, slug: string): Promise<CampaignView & { organizationId: string }> {
+  const [view] = await viewsOf(db, await baseQuery(db).where('c.slug', slug));
+  if (!view) throw AppError.notFound('Campaign');
+  assertCanRead(principal, view.organizationId);
+  return view;
+}
+
+const stripInternal = ({ organizationId: _o, ...view }: CampaignView & { organizationId: string }): CampaignView => view;
+export const publicView = stripInternal;
+
+function checkDates(startsAt: string | null, endsAt: string | null): void {
+  if (startsAt && endsAt && new Date(endsAt) <= new Date(startsAt)) {
+    throw AppError.invalid([{ field: 'endsAt', message: 'must be after the start' }]);
+  }
+}
+
+async function upsertEarmarks(tx: Knex, campaignId: string, earmarks: readonly EarmarkInput[]): Promise<void> {
+  await tx('earmarks')
+    .insert(earmarks.map((e, i) => ({
+      campaign_id: campaignId, code: e.code, label_en: e.label.en, label_es: e.label.es, goal: e.goal, position: i + 1,
+    })))
+    .onConflict(['campaign_id', 'code'])
+    .merge(['label_en', 'label_es', 'goal', 'position']);
+}
+
+export async function createCampaign(db: Knex, principal: Principal, input: CreateCampaignInput): Promise<CampaignView> {
+  checkDates(input.startsAt, input.endsAt);
+  return db.transaction(async (tx) => {
+    const orgSlug = input.organization;
+    const org = orgSlug
+      ? await tx('organizations').where({ slug: orgSlug }).first('id')
+      : principal.organizationId ? { id: principal.organizationId } : null;
+    if (!org) {
+      throw orgSlug ? AppError.notFound('Organization') : AppError.invalid([{ field: 'organization', message: 'is required' }]);
+    }
+    assertCanWrite(principal, org.id);
+    if (await tx('campaigns').where({ slug: input.slug }).first('id')) {
+      throw new AppError(409, 'slug_taken', `The address "${input.slug}" is taken; choose another`, [{ field: 'slug', message: 'is taken' }]);
+    }
+    const [row] = await tx('campaigns').insert({
+      organization_id: org.id, slug: input.slug, title_en: input.title.en, title_es: input.title.es,
+      description_en: input.description.en, description_es: input.description.es, currency: input.currency,
+      goal: input.goal, starts_at: input.startsAt, ends_at: input.endsAt, status: input.status,
+      preset_amounts: input.presetAmounts, monthly_enabled: input.monthlyEnabled,
+    }).returning('id');
+    await upsertEarmarks(tx, row.id, input.earmarks);
+    const created = await readCampaign(tx, principal, input.slug);
+    await writeAudit(tx, principal, {
+      action: 'campaign.create', entityType: 'campaign', entityId: created.id, organizationId: org.id,
+      before: null, after: stripInternal(created),
+    });
+    return stripInternal(created);
+  });
+}
+
+export async function updateCampaign(db: Knex, principal: Principal, slug: string, patch: UpdateCampaignInput): Promise<CampaignView> {
+  return db.transaction(async (tx) => {
+    // Lock first, so "before" is what this change really replaces.
+    await tx('campaigns').where({ slug }).forUpdate().first('id');
+    const before = await readCampaign(tx, principal, slug);
+    assertCanWrite(principal, before.organizationId);
+    checkDates(patch.startsAt === undefined ? before.startsAt : patch.startsAt, patch.endsAt === undefined ? before.endsAt : patch.endsAt);
+    const changes: Record<string, unknown> = {};
+    if (patch.title) Object.assign(changes, { title_en: patch.title.en, title_es: patch.title.es });
+    if (patch.description) Object.assign(changes, { description_en: patch.description.en, description_es: patch.description.es });
+    if (patch.goal !== undefined) changes.goal = patch.goal;
+    if (patch.startsAt !== undefined) changes.starts_at = patch.startsAt;
+    if (patch.endsAt !== undefined) changes.ends_at = patch.endsAt;
+    if (patch.status) changes.status = patch.status;
+    if (patch.presetAmounts) changes.preset_amounts = patch.presetAmounts;
+    if (patch.monthlyEnabled !== undefined) changes.monthly_enabled = patch.monthlyEnabled;
+    if (Object.keys(changes).length > 0) await tx('campaigns').where({ id: before.id }).update(changes);
+    if (patch.earmarks) await upsertEarmarks(tx, before.id, patch.earmarks);
+    const after = await readCampaign(tx, principal, slug);
+    await writeAudit(tx, principal, {
+      action: 'campaign.update', entityType: 'campaign', entityId: before.id, organizationId: before.organizationId,
+      before: stripInternal(before), after: stripInternal(after),
+    });
+    return stripInternal(after);
+  });
+}

@@ -1,0 +1,120 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import {
+  campaignViewSchema, createCampaignSchema, slugSchema, updateCampaignSchema,
+} from '../campaigns/campaign-admin-schemas';
+import { createCampaign, listCampaigns, publicView, readCampaign, updateCampaign } from '../campaigns/campaign-admin-service';
+import { AppError } from '../lib/errors';
+import { ledgerEntryViewSchema, ledgerSearchSchema, searchLedger, findLedgerEntry, entriesOfDonation } from '../ledger/ledger-search';
+import { offlineGiftSchema, recordOfflineGift } from '../ledger/offline-gift-service';
+import { refundRequestSchema, requestRefund } from '../ledger/refund-service';
+import { campaignTotals, type createTotalsCache } from '../ledger/totals-service';
+import type { PaymentGateway } from '../stripe/payment-types';
+import { route, type ApiRoute } from './api-route-table';
+import { listAudit } from './audit-log';
+import { assertCanRead, readableOrganization } from './principal';
+import { createTokenAs, listTokens, revokeToken, tokenCreateSchema, tokenViewSchema } from './token-admin-service';
+
+const campaignParams = z.object({ campaign: slugSchema });
+const entryParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const money = z.object({
+  gross: z.number().int(), fees: z.number().int(), net: z.number().int(), refunded: z.number().int(),
+  disputed: z.number().int(), raised: z.number().int(),
+});
+const totalsSchema = money.extend({
+  campaign: z.string(), currency: z.string(), goal: z.number().int().nullable(), entries: z.number().int(),
+  earmarks: z.array(money.extend({ code: z.string(), label: z.string(), goal: z.number().int().nullable() })),
+  months: z.array(money.extend({ month: z.string().describe('YYYY-MM in the organization\'s time zone') })),
+  frequencies: z.object({ once: money, monthly: money }),
+  monthlySupporters: z.object({ active: z.number().int(), failing: z.number().int(), ended: z.number().int() }),
+});
+
+/** Every /api/admin route: parse, one service call, answer. */
+export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totalsCache: ReturnType<typeof createTotalsCache> }): ApiRoute[] {
+  const { db } = deps;
+  return [
+    route({
+      method: 'get', path: '/api/admin/campaigns', summary: 'Campaigns the caller may read',
+      response: z.object({ data: z.array(campaignViewSchema) }),
+      handle: async ({ principal }) => ({ data: (await listCampaigns(db, principal)).map(publicView) }),
+    }),
+    route({
+      method: 'post', path: '/api/admin/campaigns', summary: 'Create a campaign with its earmarks', status: 201,
+      body: createCampaignSchema, response: campaignViewSchema,
+      handle: ({ principal, body }) => createCampaign(db, principal, body),
+    }),
+    route({
+      method: 'get', path: '/api/admin/campaigns/:campaign', summary: 'One campaign', params: campaignParams,
+      response: campaignViewSchema,
+      handle: async ({ principal, params }) => publicView(await readCampaign(db, principal, params.campaign)),
+    }),
+    route({
+      method: 'patch', path: '/api/admin/campaigns/:campaign', summary: 'Change a campaign and its earmarks',
+      params: campaignParams, body: updateCampaignSchema, response: campaignViewSchema,
+      handle: ({ principal, params, body }) => updateCampaign(db, principal, params.campaign, body),
+    }),
+    route({
+      method: 'get', path: '/api/admin/campaigns/:campaign/totals',
+      summary: 'Gross, fees, net, refunded; by earmark, month and frequency; monthly supporters — all from the ledger',
+      params: campaignParams, response: totalsSchema,
+      handle: async ({ principal, params }) => campaignTotals(db, await readCampaign(db, principal, params.campaign), deps.totalsCache),
+    }),
+    route({
+      method: 'get', path: '/api/admin/donations', summary: 'Ledger entries, newest first, with filters and an opaque cursor',
+      query: ledgerSearchSchema,
+      response: z.object({ data: z.array(ledgerEntryViewSchema), nextCursor: z.string().nullable() }),
+      handle: async ({ principal, query }) => {
+        if (query.campaign) await readCampaign(db, principal, query.campaign);
+        return searchLedger(db, readableOrganization(principal), query);
+      },
+    }),
+    route({
+      method: 'get', path: '/api/admin/ledger/:id', summary: 'One ledger entry and the other entries of its donation',
+      params: entryParams,
+      response: z.object({ entry: ledgerEntryViewSchema, donationEntries: z.array(ledgerEntryViewSchema) }),
+      handle: async ({ principal, params }) => {
+        const found = await findLedgerEntry(db, params.id);
+        if (!found) throw AppError.notFound('Ledger entry');
+        assertCanRead(principal, found.organizationId);
+        const { organizationId: _o, ...entry } = found;
+        return { entry, donationEntries: entry.donationId ? await entriesOfDonation(db, entry.donationId) : [entry] };
+      },
+    }),
+    route({
+      method: 'post', path: '/api/admin/offline-donations', summary: 'Record a check, cash or bank transfer, with its receipt number',
+      status: 201, body: offlineGiftSchema,
+      response: z.object({ ledgerEntryId: z.number().int(), donationId: z.string(), receiptNumber: z.string() }),
+      handle: ({ principal, body }) => recordOfflineGift(db, principal, body),
+    }),
+    route({
+      method: 'post', path: '/api/admin/ledger/:id/refund',
+      summary: 'Refund a Stripe payment, whole or part; answers 202: the ledger changes when Stripe\'s event arrives',
+      status: 202, params: entryParams, body: refundRequestSchema,
+      response: z.object({ refundId: z.string(), chargeId: z.string(), amount: z.number().int(), status: z.string(), message: z.string() }),
+      handle: ({ principal, params, body }) => requestRefund(db, deps.gateway, principal, params.id, body.amount),
+    }),
+    route({
+      method: 'get', path: '/api/admin/tokens', summary: 'API tokens (never the secrets)',
+      response: z.object({ data: z.array(tokenViewSchema) }),
+      handle: async ({ principal }) => ({ data: await listTokens(db, principal) }),
+    }),
+    route({
+      method: 'post', path: '/api/admin/tokens', summary: 'Create an API token; the token is in this answer only', status: 201,
+      body: tokenCreateSchema, response: z.object({ id: z.string(), token: z.string() }),
+      handle: ({ principal, body }) => createTokenAs(db, principal, body),
+    }),
+    route({
+      method: 'delete', path: '/api/admin/tokens/:id', summary: 'Revoke an API token', params: z.object({ id: z.uuid() }),
+      response: z.object({ revoked: z.boolean() }),
+      handle: async ({ principal, params }) => {
+        await revokeToken(db, principal, params.id);
+        return { revoked: true };
+      },
+    }),
+    route({
+      method: 'get', path: '/api/admin/audit', summary: 'The audit log, newest first (admins only)', adminOnly: true,
+      query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      handle: async ({ query }) => ({ data: await listAudit(db, query) }),
+    }),
+  ];
+}

@@ -1,0 +1,105 @@
+import { Router, type Request } from 'express';
+import { createCampaignSchema, updateCampaignSchema } from '../campaigns/campaign-admin-schemas';
+import { createCampaign, listCampaigns, publicView, readCampaign, updateCampaign } from '../campaigns/campaign-admin-service';
+import { z } from 'zod';
+import { monthlySupporters } from '../donations/monthly-supporters';
+import { AppError } from '../lib/errors';
+import { parseOr422 } from '../lib/validation';
+import { searchLedger } from '../ledger/ledger-search';
+import { campaignTotals } from '../ledger/totals-service';
+import { staffPage, type PageContext } from './admin-page-kit';
+import { campaignBodyFromForm, formValues } from './campaign-form';
+import { moneyBarChart } from './chart-svg';
+import type { StaffDeps } from './staff-context';
+
+const percent = (raised: number, goal: number | null) => (goal && goal > 0 ? Math.min(100, Math.floor((Math.max(raised, 0) * 100) / goal)) : null);
+
+export function adminCampaignPages(deps: StaffDeps): Router {
+  const router = Router();
+  const { db } = deps;
+
+  async function organizations(page: PageContext) {
+    if (page.principal.role !== 'admin') return [];
+    return db('organizations').orderBy('name').select('slug', 'name');
+  }
+
+  async function renderForm(page: PageContext, req: Request, mode: 'new' | 'edit', slug: string | null, error: AppError | null) {
+    const campaign = slug ? publicView(await readCampaign(db, page.principal, slug)) : null;
+    const values = formValues(campaign);
+    if (error) {
+      // Show what was typed, not what is stored, beside the messages.
+      const form = req.body as Record<string, string>;
+      Object.assign(values, {
+        slug: form.slug ?? values.slug, titleEn: form.title_en ?? '', titleEs: form.title_es ?? '',
+        descriptionEn: form.description_en ?? '', descriptionEs: form.description_es ?? '', goal: form.goal ?? '',
+        startsOn: form.starts_on ?? '', endsOn: form.ends_on ?? '', status: form.status ?? 'draft',
+        presetAmounts: form.preset_amounts ?? '', monthlyEnabled: form.monthly_enabled === 'on',
+      });
+    }
+    page.render('campaign-form', mode === 'new' ? 'New campaign' : `Edit ${slug}`, {
+      mode, isNew: mode === 'new', values, organizations: await organizations(page),
+      statuses: ['draft', 'active', 'closed'].map((s) => ({ value: s, selected: s === values.status })),
+      error: error?.message ?? null, fields: error?.fields ?? [],
+    }, error ? error.status : 200);
+  }
+
+  router.get('/admin/campaigns', staffPage(deps, async (_req, _res, page) => {
+    const campaigns = await listCampaigns(db, page.principal);
+    page.render('campaigns', 'Campaigns', { campaigns, canCreate: page.principal.role !== 'sponsor' });
+  }));
+
+  router.get('/admin/campaigns/new', staffPage(deps, async (req, _res, page) => renderForm(page, req, 'new', null, null)));
+
+  router.post('/admin/campaigns', staffPage(deps, async (req, res, page) => {
+    try {
+      const body = campaignBodyFromForm(req.body, String(req.body.currency || 'usd').toLowerCase());
+      const created = await createCampaign(db, page.principal, parseOr422(createCampaignSchema, body));
+      res.redirect(303, `/admin/campaigns/${created.slug}?done=campaign-saved`);
+    } catch (error) {
+      if (error instanceof AppError && (error.status === 422 || error.status === 409)) return renderForm(page, req, 'new', null, error);
+      throw error;
+    }
+  }));
+
+  router.get('/admin/campaigns/:campaign/edit', staffPage(deps, async (req, _res, page) =>
+    renderForm(page, req, 'edit', String(req.params.campaign), null)));
+
+  router.post('/admin/campaigns/:campaign', staffPage(deps, async (req, res, page) => {
+    const slug = String(req.params.campaign);
+    const current = await readCampaign(db, page.principal, slug);
+    try {
+      const { slug: _s, organization: _o, currency: _c, ...body } = campaignBodyFromForm(req.body, current.currency);
+      await updateCampaign(db, page.principal, slug, parseOr422(updateCampaignSchema, body));
+      res.redirect(303, `/admin/campaigns/${slug}?done=campaign-saved`);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return renderForm(page, req, 'edit', slug, error);
+      throw error;
+    }
+  }));
+
+  router.get('/admin/campaigns/:campaign/monthly', staffPage(deps, async (req, _res, page) => {
+    const campaign = await readCampaign(db, page.principal, String(req.params.campaign));
+    const { state } = parseOr422(z.object({ state: z.enum(['active', 'failing', 'ended']).optional() }), req.query);
+    const rows = await monthlySupporters(db, campaign.id, state ?? null);
+    page.render('monthly', `Monthly supporters: ${campaign.title.en}`, {
+      campaign, rows, states: ['active', 'failing', 'ended'].map((s) => ({ value: s, current: s === state })),
+    });
+  }));
+
+  router.get('/admin/campaigns/:campaign', staffPage(deps, async (req, _res, page) => {
+    const campaign = await readCampaign(db, page.principal, String(req.params.campaign));
+    const totals = await campaignTotals(db, campaign, deps.totalsCache);
+    const latest = await searchLedger(db, campaign.organizationId, { campaign: campaign.slug, limit: 10 });
+    const embed = `<script src="${deps.publicUrl}/embed.js" data-campaign="${campaign.slug}"></script>`;
+    page.render('campaign', campaign.title.en, {
+      campaign, totals, latest: latest.data,
+      overallPercent: percent(totals.raised, totals.goal),
+      earmarks: totals.earmarks.map((e) => ({ ...e, percent: percent(e.raised, e.goal) })),
+      chart: moneyBarChart(totals.months.map((m) => ({ label: m.month, amount: m.raised })), campaign.currency),
+      embed, previewUrl: `${deps.publicUrl}/donate/${campaign.slug}`,
+      canEdit: page.principal.role !== 'sponsor',
+    });
+  }));
+
+  return router;
+}

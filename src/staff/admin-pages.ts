@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { AppError } from '../lib/errors';
+import { parseOr422 } from '../lib/validation';
+import { staffPage } from './admin-page-kit';
+import { adminCampaignPages } from './admin-campaign-pages';
+import { adminGiftPages } from './admin-gift-pages';
+import { listAudit } from './audit-log';
+import type { StaffDeps } from './staff-context';
+import { createTokenAs, listTokens, revokeToken, tokenCreateSchema } from './token-admin-service';
+
+/** The signed-in /admin pages. */
+export function adminPages(deps: StaffDeps): Router {
+  const router = Router();
+  const { db } = deps;
+  router.use(adminCampaignPages(deps));
+  router.use(adminGiftPages(deps));
+
+  router.get('/admin/tokens', staffPage(deps, async (_req, _res, page) => {
+    const organizations = page.principal.role === 'admin' ? await db('organizations').orderBy('name').select('slug', 'name') : [];
+    page.render('tokens', 'API tokens', {
+      tokens: await listTokens(db, page.principal), organizations,
+      isAdmin: page.principal.role === 'admin', canWrite: page.principal.role !== 'sponsor',
+    });
+  }));
+
+  router.post('/admin/tokens', staffPage(deps, async (req, _res, page) => {
+    const form = req.body as Record<string, string>;
+    const input = parseOr422(tokenCreateSchema, {
+      role: form.role, label: form.label ?? '', ...(form.role === 'staff' && form.organization ? { organization: form.organization } : {}),
+    });
+    const created = await createTokenAs(db, page.principal, input);
+    page.render('token-created', 'Your new token', { token: created.token }, 201);
+  }));
+
+  router.post('/admin/tokens/:id/revoke', staffPage(deps, async (req, res, page) => {
+    const { id } = parseOr422(z.object({ id: z.uuid() }), req.params);
+    await revokeToken(db, page.principal, id);
+    res.redirect(303, '/admin/tokens?done=token-revoked');
+  }));
+
+  router.get('/admin/audit', staffPage(deps, async (req, _res, page) => {
+    if (page.principal.role !== 'admin') throw new AppError(403, 'forbidden', 'Only an admin may see the audit log');
+    const { before } = parseOr422(z.object({ before: z.coerce.number().int().positive().optional() }), req.query);
+    const entries = await listAudit(db, { before, limit: 100 });
+    const last = entries.at(-1);
+    page.render('audit', 'Audit log', { entries, next: entries.length === 100 && last ? `/admin/audit?before=${last.id}` : null });
+  }));
+
+  return router;
+}

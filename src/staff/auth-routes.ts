@@ -1,0 +1,109 @@
+import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { z } from 'zod';
+import { AppError } from '../lib/errors';
+import { publicStaffPage } from './admin-page-kit';
+import { assertCsrf, secureCookies, SESSION_COOKIE, sessionOf } from './session-resolver';
+import { endSession, startSession } from './session-service';
+import type { StaffDeps } from './staff-context';
+import { checkPassword, createPasswordResetToken, findUserByEmail, resetPassword, resetTokenIsValid } from './user-service';
+
+const signInSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1000), next: z.string().optional() });
+const resetSchema = z.object({ password: z.string().max(1000), confirm: z.string().max(1000) });
+
+/** Only a path inside /admin may follow sign-in, never another site. */
+const safeNext = (next: string | undefined) => (next && /^\/admin(\/[\w\-/?=&%.]*)?$/.test(next) ? next : '/admin/campaigns');
+
+const tooMany = () => {
+  throw new AppError(429, 'rate_limited', 'Too many sign-in attempts; wait a few minutes and try again');
+};
+
+/** Sign-in, sign-out and password reset pages. */
+export function authRoutes(deps: StaffDeps): Router {
+  const router = Router();
+  const window = 15 * 60 * 1000;
+  const perIp = rateLimit({ windowMs: window, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
+  const perEmail = rateLimit({
+    windowMs: window, limit: 10, standardHeaders: false, legacyHeaders: false, handler: tooMany,
+    keyGenerator: (req) => `email:${String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
+  });
+  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies(deps), path: '/' };
+
+  router.get('/admin', (_req, res) => res.redirect(303, '/admin/campaigns'));
+
+  router.get('/admin/sign-in', publicStaffPage(deps, async (req, res, render) => {
+    if (await sessionOf(req, deps)) {
+      res.redirect(303, '/admin/campaigns');
+      return;
+    }
+    render('sign-in', 'Sign in', { next: typeof req.query.next === 'string' ? req.query.next : '' });
+  }));
+
+  router.post('/admin/sign-in', perIp, perEmail, publicStaffPage(deps, async (req, res, render) => {
+    const form = signInSchema.safeParse(req.body);
+    const user = form.success ? await checkPassword(deps.db, form.data.email, form.data.password) : null;
+    if (!form.success || !user) {
+      render('sign-in', 'Sign in', { error: 'That email and password do not match an account.', email: form.data?.email ?? '', next: form.data?.next ?? '' }, 401);
+      return;
+    }
+    const token = await startSession(deps.db, deps.sessionSecret, user.id, deps.sessionPolicy);
+    res.cookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: deps.sessionPolicy.absoluteMs });
+    res.redirect(303, safeNext(form.data.next));
+  }));
+
+  router.post('/admin/sign-out', async (req, res) => {
+    const session = await sessionOf(req, deps);
+    if (session) {
+      await assertCsrf(req, deps);
+      await endSession(deps.db, session.id);
+    }
+    res.clearCookie(SESSION_COOKIE, cookieOptions);
+    res.redirect(303, '/admin/sign-in?done=signed-out');
+  });
+
+  router.get('/admin/forgot-password', publicStaffPage(deps, async (_req, _res, render) => {
+    render('forgot-password', 'Forgot your password?');
+  }));
+
+  router.post('/admin/forgot-password', perIp, perEmail, publicStaffPage(deps, async (req, res) => {
+    const email = z.object({ email: z.string().trim().max(320) }).safeParse(req.body);
+    const user = email.success ? await findUserByEmail(deps.db, email.data.email) : null;
+    // The same answer whether or not the address has an account.
+    if (user && !user.disabledAt) {
+      const token = await createPasswordResetToken(deps.db, user.id);
+      await deps.sendPasswordReset({ email: user.email }, `${deps.publicUrl}/admin/reset?token=${token}`);
+    }
+    res.redirect(303, '/admin/sign-in?done=reset-sent');
+  }));
+
+  // The token rides in the query string (never in a logged path) and then in the form's body.
+  router.get('/admin/reset', publicStaffPage(deps, async (req, _res, render) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    if (!(await resetTokenIsValid(deps.db, token))) {
+      render('reset-password', 'Set a password', { expired: true }, 410);
+      return;
+    }
+    render('reset-password', 'Set a password', { token });
+  }));
+
+  router.post('/admin/reset', perIp, publicStaffPage(deps, async (req, res, render) => {
+    const token = typeof req.body.token === 'string' ? req.body.token : '';
+    const form = resetSchema.safeParse(req.body);
+    if (!form.success || form.data.password !== form.data.confirm) {
+      render('reset-password', 'Set a password', { token, error: 'The two passwords differ.' }, 422);
+      return;
+    }
+    try {
+      await resetPassword(deps.db, token, form.data.password);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'weak_password') {
+        render('reset-password', 'Set a password', { token, error: error.message }, 422);
+        return;
+      }
+      throw error;
+    }
+    res.redirect(303, '/admin/sign-in?done=password-set');
+  }));
+
+  return router;
+}

@@ -1,0 +1,28 @@
+import type { Knex } from 'knex';
+import type { createTotalsCache } from '../ledger/totals-service';
+import type { Logger } from '../lib/logger';
+import type { PaymentGateway } from '../stripe/payment-types';
+import type { SessionPolicy } from './session-service';
+
+/** Sends a staff member their password link; the emails issue plugs its mailer in here. */
+export type SendPasswordReset = (to: { email: string }, link: string) => Promise<void>;
+
+/** What the staff workspace needs from the container. */
+export interface StaffDeps {
+  readonly db: Knex;
+  readonly gateway: PaymentGateway;
+  readonly logger: Logger;
+  readonly sessionSecret: string;
+  readonly publicUrl: string;
+  readonly sessionPolicy: SessionPolicy;
+  readonly sendPasswordReset: SendPasswordReset;
+  /** Per app instance: the ledger sums of each campaign, until its next entry. */
+  readonly totalsCache: ReturnType<typeof createTotalsCache>;
+}
+
+/** Until emails exist, the link goes to the log (development and tests only). */
+export function logPasswordReset(logger: Logger): SendPasswordReset {
+  return async (to, link) => {
+    logger.info({ to: to.email, link }, 'password reset link (no mailer configured: logged instead of sent)');
+  };
+}

@@ -1,0 +1,134 @@
+import { buildCheckoutBody } from '../factories/checkout-body';
+import { useAppWithStripe } from '../helpers/app-with-stripe';
+import { api, bearer, ensureOtherOrganization } from './staff-helpers';
+
+const t = useAppWithStripe();
+
+type Who = 'anonymous' | 'admin' | 'staffOwn' | 'staffOther' | 'sponsor';
+/** org: about the demo organization's records; list: a listing filtered to what the caller may see; admin: admins only. */
+type Scope = 'org' | 'list' | 'admin';
+
+interface Case {
+  readonly name: string;
+  readonly method: string;
+  readonly write: boolean;
+  readonly scope: Scope;
+  readonly ok: number;
+  readonly path: () => Promise<string> | string;
+  readonly body?: (n: number) => unknown;
+}
+
+let paymentEntryId = 0;
+let n = 0;
+
+/** A paid Stripe gift in this test's Stripe world; returns its payment entry's id. */
+async function paidGift(): Promise<number> {
+  const res = await t.app.postJson('/api/checkout-sessions', buildCheckoutBody({ amount: 5000, earmark: 'travel' }));
+  const paid = t.stripe.payOneTime(res.body.id);
+  await t.app.deliver('checkout.session.completed', paid.session);
+  const entry = await t.app.db('ledger_entries').where({ stripe_charge_id: paid.charge.id, kind: 'payment' }).first('id');
+  return Number(entry.id);
+}
+
+const offlineGift = () => ({
+  campaign: 'organizer-training', earmark: 'travel', amount: 2500, method: 'cash',
+  supporter: { firstName: 'Rosa', lastName: 'Díaz', email: 'rosa@example.org' },
+});
+
+const CASES: Case[] = [
+  { name: 'list campaigns', method: 'GET', write: false, scope: 'list', ok: 200, path: () => '/api/admin/campaigns' },
+  { name: 'read a campaign', method: 'GET', write: false, scope: 'org', ok: 200, path: () => '/api/admin/campaigns/organizer-training' },
+  {
+    name: 'create a campaign', method: 'POST', write: true, scope: 'org', ok: 201, path: () => '/api/admin/campaigns',
+    body: (i) => ({
+      slug: `matrix-${i}`, organization: 'demo-network', title: { en: 'Matrix', es: 'Matriz' },
+      earmarks: [{ code: 'general', label: { en: 'General', es: 'General' } }],
+    }),
+  },
+  {
+    name: 'change a campaign', method: 'PATCH', write: true, scope: 'org', ok: 200, path: () => '/api/admin/campaigns/organizer-training',
+    body: (i) => ({ goal: 650000 + i }),
+  },
+  { name: 'campaign totals', method: 'GET', write: false, scope: 'org', ok: 200, path: () => '/api/admin/campaigns/organizer-training/totals' },
+  { name: 'search gifts', method: 'GET', write: false, scope: 'list', ok: 200, path: () => '/api/admin/donations' },
+  { name: 'search a campaign\'s gifts', method: 'GET', write: false, scope: 'org', ok: 200, path: () => '/api/admin/donations?campaign=organizer-training' },
+  { name: 'read a ledger entry', method: 'GET', write: false, scope: 'org', ok: 200, path: () => `/api/admin/ledger/${paymentEntryId}` },
+  { name: 'record an offline gift', method: 'POST', write: true, scope: 'org', ok: 201, path: () => '/api/admin/offline-donations', body: offlineGift },
+  { name: 'refund', method: 'POST', write: true, scope: 'org', ok: 202, path: async () => `/api/admin/ledger/${await paidGift()}/refund`, body: () => ({ amount: 100 }) },
+  { name: 'list tokens', method: 'GET', write: false, scope: 'list', ok: 200, path: () => '/api/admin/tokens' },
+  {
+    name: 'create a token', method: 'POST', write: true, scope: 'org', ok: 201, path: () => '/api/admin/tokens',
+    body: () => ({ role: 'staff', organization: 'demo-network', label: 'matrix' }),
+  },
+  {
+    name: 'revoke a token', method: 'DELETE', write: true, scope: 'org', ok: 200,
+    path: async () => {
+      const created = await api(t.app.baseUrl, 'POST', '/api/admin/tokens', headers.admin, { role: 'staff', organization: 'demo-network' });
+      return `/api/admin/tokens/${created.body.id}`;
+    },
+  },
+  { name: 'read the audit log', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/audit' },
+];
+
+const headers = {} as Record<Who, Record<string, string>>;
+
+function expected(who: Who, c: Case): number {
+  if (who === 'anonymous') return 401;
+  if (who === 'admin') return c.ok;
+  if (c.scope === 'admin') return 403;
+  if (who === 'sponsor') return c.write ? 403 : c.ok;
+  if (who === 'staffOwn') return c.ok;
+  return c.scope === 'list' ? c.ok : 403;
+}
+
+beforeAll(async () => {
+  await ensureOtherOrganization(t.app.db);
+  headers.anonymous = {};
+  headers.admin = await bearer(t.app.db, 'admin');
+  headers.staffOwn = await bearer(t.app.db, 'staff', 'demo-network');
+  headers.staffOther = await bearer(t.app.db, 'staff', 'other-network');
+  headers.sponsor = await bearer(t.app.db, 'sponsor');
+});
+
+beforeEach(async () => {
+  if (!paymentEntryId) paymentEntryId = await paidGift();
+});
+
+describe('every /api/admin route against every role', () => {
+  const whos: Who[] = ['anonymous', 'admin', 'staffOwn', 'staffOther', 'sponsor'];
+  for (const c of CASES) {
+    for (const who of whos) {
+      it(`${c.name}: ${who} gets ${expected(who, c)}`, async () => {
+        n += 1;
+        const path = await c.path();
+        const res = await api(t.app.baseUrl, c.method, path, headers[who], c.body?.(n));
+        expect({ status: res.status, body: res.body }).toMatchObject({ status: expected(who, c) });
+        if (res.status >= 400) {
+          // A refusal carries no data: only the error.
+          expect(Object.keys(res.body)).toEqual(['error']);
+        }
+        if (who === 'staffOther' && res.status === 200) {
+          expect(JSON.stringify(res.body)).not.toMatch(/organizer-training|demo-network/);
+        }
+      });
+    }
+  }
+
+  it('lists every route of the table in the OpenAPI document, with the JSON schema of its body', async () => {
+    const doc = await t.app.getJson('/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    const operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    for (const c of CASES) {
+      if (c.name === 'refund' || c.name === 'revoke a token') continue;
+      const path = (await c.path()).split('?')[0]?.replace(/\/\d+(?=\/|$)/, '/{id}').replace(/tokens\/[0-9a-f-]{36}/, 'tokens/{id}')
+        .replace('/campaigns/organizer-training', '/campaigns/{campaign}');
+      expect(operations).toContain(`${c.method} ${path}`);
+    }
+    expect(operations).toEqual(expect.arrayContaining(['POST /api/admin/ledger/{id}/refund', 'DELETE /api/admin/tokens/{id}']));
+    const offline = doc.body.paths['/api/admin/offline-donations'].post.requestBody.content['application/json'].schema;
+    expect(offline.properties.method.enum).toEqual(['check', 'cash', 'bank_transfer']);
+    expect(offline.required).toEqual(expect.arrayContaining(['campaign', 'earmark', 'amount', 'method', 'supporter']));
+  });
+});
