@@ -3,10 +3,12 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { checkoutRoutes } from './checkout/checkout-routes';
+import { exportRoutes } from './exports/export-routes';
 import type { Container } from './container';
 import { healthRoutes } from './health-routes';
 import { progressRoutes } from './ledger/progress-routes';
 import { errorHandler, notFoundHandler } from './lib/error-middleware';
+import { bearerTokenResolver } from './staff/principal';
 import { webhookRoutes } from './stripe/webhook-routes';
 
 export function createApp(c: Container): Express {
@@ -34,6 +36,7 @@ export function createApp(c: Container): Express {
   app.use(express.json({ limit: '32kb' }));
   app.use(checkoutRoutes({ db: c.db, gateway: c.gateway, publicUrl: c.config.publicUrl, logger: c.logger }));
   app.use(progressRoutes({ db: c.db }));
+  app.use(exportRoutes({ db: c.db, logger: c.logger, resolvers: [bearerTokenResolver(c.db)] }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);
