@@ -3,6 +3,8 @@ import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
 import { ConfigError, loadConfig } from './config';
 import { buildContainer, type Container } from './container';
 import { migrateLatest } from './db/migrate';
+import { exportDonationsCommand } from './exports/export-command';
+import { reconcilePayout } from './exports/payout-reconciliation';
 import { AppError } from './lib/errors';
 import { createApiToken, roleSchema } from './staff/api-token-service';
 
@@ -43,6 +45,29 @@ const COMMANDS: Record<string, Command> = {
       });
       console.log(`Created ${role.data} token ${created.id}. It is shown once; keep it safe:`);
       console.log(created.token);
+    },
+  },
+  export: {
+    summary: 'donation CSV: --from YYYY-MM-DD --to YYYY-MM-DD [--organization slug] [--campaign slug] [--out file] [--bom]',
+    options: {
+      from: { type: 'string' }, to: { type: 'string' }, organization: { type: 'string' }, campaign: { type: 'string' },
+      out: { type: 'string' }, bom: { type: 'boolean' },
+    },
+    async run(c, values) {
+      await migrateLatest(c.db);
+      await exportDonationsCommand(c.db, values);
+    },
+  },
+  reconcile: {
+    summary: 'match a Stripe payout with the ledger: --payout po_…',
+    options: { payout: { type: 'string' } },
+    async run(c, values) {
+      const payoutId = values.payout;
+      if (typeof payoutId !== 'string' || !/^po_\w+$/.test(payoutId)) throw new AppError(422, 'bad_payout', '--payout must be a Stripe payout id (po_…)');
+      await migrateLatest(c.db);
+      const p = await reconcilePayout(c, payoutId);
+      console.log(`Payout ${p.id} (${p.status}, arriving ${p.arrivalDate}): ${p.amount} ${p.currency} in minor units`);
+      console.log(`${p.transactions} balance transactions, ${p.matched} matched to ledger entries (net ${p.entriesNet}), ${p.unmatched} unmatched; difference ${p.difference}`);
     },
   },
 };

@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger';
 import { parseOr422 } from '../lib/validation';
 import { principalOf, requirePrincipal, type PrincipalResolver } from '../staff/principal';
 import { donationExportRequestSchema, prepareDonationExport } from './donation-export-service';
+import { payoutDetail, payoutExportRequestSchema, payoutIdSchema, payoutsCsv } from './payout-export-service';
 
 export interface ExportRouteDeps {
   readonly db: Knex;
@@ -31,6 +32,22 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
       else req.log?.error({ err: error }, 'donation export failed');
       res.destroy();
     }
+  });
+
+  // A page of payouts at most a few a day: built whole, not streamed.
+  router.get('/api/admin/exports/payouts.csv', signedIn, async (req, res) => {
+    const request = parseOr422(payoutExportRequestSchema, req.query);
+    const csv = await payoutsCsv(deps.db, principalOf(res), request);
+    res.status(200).set({
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': 'attachment; filename="payouts.csv"',
+      'Cache-Control': 'no-store',
+    }).send(csv);
+  });
+
+  router.get('/api/admin/payouts/:id', signedIn, async (req, res) => {
+    const { id } = parseOr422(payoutIdSchema, req.params);
+    res.json(await payoutDetail(deps.db, principalOf(res), id));
   });
 
   return router;

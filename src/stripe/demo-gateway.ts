@@ -29,6 +29,8 @@ export function createDemoGateway(options: DemoGatewayOptions): PaymentGateway {
     endScheduleAfterMonths: async () => notInDemo(),
     cancelSubscription: async () => notInDemo(),
     listRefunds: async () => notInDemo(),
+    retrievePayout: async () => notInDemo(),
+    listPayoutBalanceTransactions: async () => notInDemo(),
     verifyEvent: (rawBody, signature) => verifyWithSecret(signer, rawBody, signature, options.webhookSecret),
   };
 }

@@ -125,8 +125,8 @@ describe('GET /api/admin/exports/donations.csv, column by column', () => {
       headers: { authorization: `Bearer ${admin}` },
     });
     expect(answer.status).toBe(422);
-    const body = await answer.json();
-    expect(body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['from', 'to']);
+    const body = (await answer.json()) as { error: { fields: { field: string }[] } };
+    expect(body.error.fields.map((f) => f.field).sort()).toEqual(['from', 'to']);
     const backwards = await fetch(`${app.baseUrl}/api/admin/exports/donations.csv?from=2026-02-01&to=2026-01-01`, {
       headers: { authorization: `Bearer ${admin}` },
     });
