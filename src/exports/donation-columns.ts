@@ -77,25 +77,35 @@ function offsetText(seconds: number): string {
   return text;
 }
 
-/** One database row (the select list's values, in order) -> the CSV cells. Reuses nothing
- * across rows; allocates one array per row. */
-export function toCells(row: readonly unknown[]): (string | number)[] {
+const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTE = /"/g;
+
+/**
+ * RFC 4180: a field holding a comma, quote, CR or LF is quoted, its quotes doubled; the bytes
+ * csv-stringify writes when told to quote every CR and LF (a test holds them equal), at a
+ * fraction of its cost: at a million rows of 36 fields its per-field objects were most of the
+ * export's CPU time and a third of its peak memory (bench/export).
+ */
+export function csvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
+}
+
+/** One database row -> one CSV record with its CRLF, in one string and no array. */
+export function toCsvLine(row: readonly unknown[]): string {
   const currency = row[CURRENCY_AT] as string;
-  const cells = new Array<string | number>(WIDTH);
+  let line = '';
   for (let i = 0; i < WIDTH; i += 1) {
+    if (i > 0) line += ',';
     const value = row[i];
-    if (value === null || value === undefined) {
-      cells[i] = '';
-      continue;
-    }
+    if (value === null || value === undefined) continue;
     switch (KINDS[i]) {
-      case 'text': cells[i] = neutraliseCell(value as string); break;
-      case 'amount': cells[i] = toDecimalString(value as number, currency); break;
-      case 'occurred_at': cells[i] = (value as string) + offsetText(row[WIDTH] as number); break;
-      case 'currency': cells[i] = (value as string).toUpperCase(); break;
-      case 'bool': cells[i] = value ? 'true' : 'false'; break;
-      default: cells[i] = value as number;
+      case 'text': line += csvField(neutraliseCell(value as string)); break;
+      case 'amount': line += toDecimalString(value as number, currency); break;
+      case 'occurred_at': line += (value as string) + offsetText(row[WIDTH] as number); break;
+      case 'currency': line += (value as string).toUpperCase(); break;
+      case 'bool': line += value ? 'true' : 'false'; break;
+      default: line += String(value);
     }
   }
-  return cells;
+  return `${line}\r\n`;
 }

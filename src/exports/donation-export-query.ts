@@ -17,7 +17,9 @@ export interface RowSourceOptions {
   readonly batchSize?: number;
 }
 
-export const DEFAULT_BATCH_SIZE = 2000;
+// Measured (bench/export): 1000 rows per batch keeps each batch's garbage young; 2000 added
+// about 50 MB of peak RSS for no time gained.
+export const DEFAULT_BATCH_SIZE = 1000;
 
 // The first two conditions only let PostgreSQL use the occurred_at index: no time zone is
 // more than a day from UTC, so two days on either side keep every entry the exact test keeps.

@@ -1,11 +1,10 @@
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify/sync';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { AppError } from '../lib/errors';
 import { assertCanRead, readableOrganization, type Principal } from '../staff/principal';
-import { DONATION_EXPORT_HEADER, toCells } from './donation-columns';
+import { csvField, DONATION_EXPORT_HEADER, toCsvLine } from './donation-columns';
 import { openExportRows, type ExportScope, type RowSourceOptions } from './donation-export-query';
 
 const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
@@ -31,34 +30,27 @@ export interface PreparedExport {
   writeTo(out: Writable, options?: { end?: boolean }): Promise<void>;
 }
 
-const ROWS_PER_CHUNK = 500;
+const CHUNK_CHARS = 64 * 1024;
 
 /**
- * Rows in, CSV text out, a few hundred rows per chunk: one write per row would cost a
- * system call (or a thread-pool round trip for a file) per row.
+ * Rows in, CSV text out in chunks of about 64 kB: one write per row would cost a system call
+ * (or, into a file, a thread-pool round trip) per row. The header comes first, after the BOM
+ * when asked for.
  */
 function csvChunks(bom: boolean): Transform {
-  let pending: (string | number)[][] = [];
-  let first = true;
-  const encode = (records: (string | number)[][]): string => {
-    const text = stringify(records, {
-      header: first, columns: DONATION_EXPORT_HEADER as string[], bom: first && bom, record_delimiter: 'windows',
-    });
-    first = false;
-    return text;
-  };
+  let chunk = (bom ? '\uFEFF' : '') + DONATION_EXPORT_HEADER.map(csvField).join(',') + '\r\n';
   return new Transform({
     writableObjectMode: true,
-    writableHighWaterMark: ROWS_PER_CHUNK,
+    writableHighWaterMark: 1000,
     transform(row: unknown[], _encoding, done) {
-      pending.push(toCells(row));
-      if (pending.length < ROWS_PER_CHUNK) return done();
-      const records = pending;
-      pending = [];
-      done(null, encode(records));
+      chunk += toCsvLine(row);
+      if (chunk.length < CHUNK_CHARS) return done();
+      const full = chunk;
+      chunk = '';
+      done(null, full);
     },
     flush(done) {
-      done(null, pending.length > 0 || first ? encode(pending) : undefined);
+      done(null, chunk || undefined);
     },
   });
 }
