@@ -1,11 +1,13 @@
 import http from 'node:http';
 import { buildCampaign, buildDonation, buildOrganization, buildSupporter } from '../factories/ledger-world';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { getCsv, tokenFor } from './export-client';
+import { tokenFor } from './export-client';
 
 let app: TestApp;
 let token: string;
-const ROWS = process.env.TEST_DATABASE_URL ? 200_000 : 10_000;
+// On PostgreSQL some 11 MB of CSV: far more than the socket buffers hold, so the export is mid-way
+// when the client hangs up. PGlite (no cursor, a page per query) gets a smaller ledger.
+const ROWS = process.env.TEST_DATABASE_URL ? 60_000 : 5_000;
 const ROUTE = '/api/admin/exports/donations.csv?from=2026-07-01&to=2026-07-01';
 
 beforeAll(async () => {
@@ -71,8 +73,10 @@ describe('a client that goes away mid-export', () => {
 
   it('leaves the service able to export again, whole', async () => {
     await startAndHangUp(async () => undefined);
-    const again = await getCsv(app, ROUTE, token);
+    const again = await fetch(app.baseUrl + ROUTE, { headers: { authorization: `Bearer ${token}` } });
     expect(again.status).toBe(200);
-    expect(again.records).toHaveLength(ROWS + 1);
+    // No cell here holds a line break, so records are lines: the header and every entry.
+    const text = await again.text();
+    expect(text.split('\r\n').length - 1).toBe(ROWS + 1);
   }, 60_000);
 });
