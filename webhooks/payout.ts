@@ -1,30 +1,30 @@
 import { z } from 'zod';
 import { fetchPayout, recordPayout, type FetchedPayout } from '../src/exports/payout-reconciliation';
+import type { PayoutInfo } from '../src/stripe/payment-types';
 import { timestamp } from './stripe-shapes';
 import type { WebhookHandler, WebhookHandlers } from './webhook-types';
 
-const payoutSchema = z.object({
-  id: z.string().startsWith('po_'),
-  amount: z.number().int(),
-  currency: z.string().regex(/^[a-z]{3}$/),
-  arrival_date: timestamp,
-  status: z.string(),
-});
+const payoutSchema = z
+  .object({
+    id: z.string().startsWith('po_'),
+    amount: z.number().int(),
+    currency: z.string().regex(/^[a-z]{3}$/),
+    arrival_date: timestamp,
+    status: z.string(),
+  })
+  .transform((p): PayoutInfo => ({ id: p.id, amount: p.amount, currency: p.currency, arrivalDate: p.arrival_date, status: p.status }));
 
-const parsePayout = (object: unknown) => {
-  const p = payoutSchema.parse(object);
-  return { id: p.id, amount: p.amount, currency: p.currency, arrivalDate: p.arrival_date, status: p.status };
-};
-
-// Listing the payout's balance transactions can take many pages: done before the transaction.
+// A payout can hold thousands of balance transactions, many pages of them: they are read in
+// `prepare`, before the event's transaction opens, so no lock waits on Stripe.
 const payoutPaid: WebhookHandler = Object.assign(
   async (ctx: Parameters<WebhookHandler>[0], object: unknown, prepared?: unknown) => {
-    const fetched = (prepared as FetchedPayout | undefined) ?? (await fetchPayout(ctx.gateway, parsePayout(object).id, parsePayout(object)));
+    const payout = payoutSchema.parse(object);
+    const fetched = (prepared as FetchedPayout | undefined) ?? (await fetchPayout(ctx.gateway, payout.id, payout));
     await recordPayout(ctx.tx, ctx.logger, fetched);
   },
   {
-    prepare: async (deps: { gateway: Parameters<typeof fetchPayout>[0] }, object: unknown) => {
-      const payout = parsePayout(object);
+    prepare: async (deps: Parameters<NonNullable<WebhookHandler['prepare']>>[0], object: unknown): Promise<FetchedPayout> => {
+      const payout = payoutSchema.parse(object);
       return fetchPayout(deps.gateway, payout.id, payout);
     },
   },

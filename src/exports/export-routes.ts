@@ -12,6 +12,8 @@ export interface ExportRouteDeps {
   readonly resolvers: readonly PrincipalResolver[];
 }
 
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+
 export function exportRoutes(deps: ExportRouteDeps): Router {
   const router = Router();
   const signedIn = requirePrincipal(deps.resolvers);
@@ -28,7 +30,8 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
       await prepared.writeTo(res);
     } catch (error) {
       // Headers are gone: all that is left is to cut the response short so it cannot pass for whole.
-      if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') req.log?.info('donation export stopped: the client went away');
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (CLIENT_GONE.has(code)) req.log?.info({ code }, 'donation export stopped: the client went away');
       else req.log?.error({ err: error }, 'donation export failed');
       res.destroy();
     }

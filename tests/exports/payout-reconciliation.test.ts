@@ -120,6 +120,25 @@ describe('payout reconciliation', () => {
     expect(links.find((l) => l.balance_transaction_id === late)?.ledger_entry_id).toBe(entry);
   });
 
+  it('records nothing when Stripe fails mid-listing, and the whole payout when Stripe delivers the event again', async () => {
+    const { transactions } = await ledgerWithTransactions(120);
+    const payout = stripe.addPayout({ id: 'po_test_retry', amount: 1 }, transactions);
+    stripe.failPageNumbers = new Set([2]);
+
+    const failed = await app.sendEvent('payout.paid', payout);
+    expect(failed.status).toBe(500);
+    expect(await app.db('payouts').where({ id: 'po_test_retry' }).first()).toBeUndefined();
+    expect(await app.db('stripe_events').where({ id: failed.eventId }).first()).toMatchObject({
+      processed_at: null, last_error: expect.stringContaining('Stripe is having a moment'),
+    });
+
+    await app.deliver('payout.paid', payout, { id: failed.eventId });
+    expect(stripe.pages.map((p) => p.startingAfter)).toEqual([null, transactions[98]?.id, null, transactions[98]?.id]);
+    const { links } = await tables('po_test_retry');
+    expect(links).toHaveLength(120);
+    expect(links.every((l) => l.ledger_entry_id !== null)).toBe(true);
+  });
+
   it('keeps payouts from staff, who see one organization, and says so for an unknown payout', async () => {
     const staff = await tokenFor(app.db, 'staff', 'demo-network');
     const admin = await tokenFor(app.db, 'admin');

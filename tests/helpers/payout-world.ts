@@ -14,6 +14,8 @@ export interface PageRequest {
  */
 export class PayoutWorld {
   readonly pages: PageRequest[] = [];
+  /** Pages to answer with a 500 (counted from the next page asked for): Stripe having a moment. */
+  failPageNumbers = new Set<number>();
   private readonly payouts = new Map<string, StripeObject>();
   private readonly transactions = new Map<string, StripeObject[]>();
   private readonly scope: nock.Scope;
@@ -54,6 +56,7 @@ export class PayoutWorld {
     const limit = Number(url.searchParams.get('limit') ?? 10);
     const after = url.searchParams.get('starting_after');
     this.pages.push({ payout, limit: url.searchParams.get('limit'), startingAfter: after });
+    if (this.failPageNumbers.delete(this.pages.length)) return [500, { error: { type: 'api_error', message: 'Stripe is having a moment' } }];
     const all = this.transactions.get(payout ?? '') ?? [];
     const start = after ? all.findIndex((bt) => bt.id === after) + 1 : 0;
     const data = all.slice(start, start + Math.min(limit, 100));
