@@ -1,5 +1,4 @@
 import type { EventContext } from '../src/donations/donation-events';
-
 import type { Logger } from '../src/lib/logger';
 import type { PaymentGateway } from '../src/stripe/payment-types';
 
