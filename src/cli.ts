@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from './config';
 import { buildContainer, type Container } from './container';
 import { migrateLatest } from './db/migrate';
 import { queueYearEndSummaries } from './email/year-end-service';
+import { exportDonationsCommand } from './exports/export-command';
+import { reconcilePayout } from './exports/payout-reconciliation';
 import { AppError } from './lib/errors';
 import { createApiToken, roleSchema } from './staff/api-token-service';
 import { purgeExpiredSupporters } from './supporters/retention-service';
@@ -100,6 +102,29 @@ const COMMANDS: Record<string, Command> = {
       // Send now, so the command works without a running server; the server's worker would too.
       const { sent, retried, failed } = await c.outbox.drain();
       console.log(`Emails sent: ${sent}, to retry: ${retried}, failed: ${failed}`);
+    },
+  },
+  export: {
+    summary: 'donation CSV: --from YYYY-MM-DD --to YYYY-MM-DD [--organization slug] [--campaign slug] [--out file] [--bom]',
+    options: {
+      from: { type: 'string' }, to: { type: 'string' }, organization: { type: 'string' }, campaign: { type: 'string' },
+      out: { type: 'string' }, bom: { type: 'boolean' },
+    },
+    async run(c, values) {
+      await migrateLatest(c.db);
+      await exportDonationsCommand(c.db, values);
+    },
+  },
+  reconcile: {
+    summary: 'match a Stripe payout with the ledger: --payout po_…',
+    options: { payout: { type: 'string' } },
+    async run(c, values) {
+      const payoutId = values.payout;
+      if (typeof payoutId !== 'string' || !/^po_\w+$/.test(payoutId)) throw new AppError(422, 'bad_payout', '--payout must be a Stripe payout id (po_…)');
+      await migrateLatest(c.db);
+      const p = await reconcilePayout(c, payoutId);
+      console.log(`Payout ${p.id} (${p.status}, arriving ${p.arrivalDate}): ${p.amount} ${p.currency} in minor units`);
+      console.log(`${p.transactions} balance transactions, ${p.matched} matched to ledger entries (net ${p.entriesNet}), ${p.unmatched} unmatched; difference ${p.difference}`);
     },
   },
 };

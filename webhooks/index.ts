@@ -2,6 +2,7 @@ import { chargeHandlers } from './charge';
 import { checkoutSessionHandlers } from './checkout-session';
 import { disputeHandlers } from './dispute';
 import { invoiceHandlers } from './invoice';
+import { payoutHandlers } from './payout';
 import { subscriptionHandlers } from './subscription';
 import type { WebhookHandlers } from './webhook-types';
 
@@ -14,6 +15,7 @@ export const webhookHandlers: WebhookHandlers = Object.freeze({
   ...subscriptionHandlers,
   ...chargeHandlers,
   ...disputeHandlers,
+  ...payoutHandlers,
 });
 
 export const HANDLED_EVENT_TYPES = Object.keys(webhookHandlers).sort();

@@ -115,6 +115,14 @@ export function createDemoGateway(options: DemoGatewayOptions): PaymentGateway {
       throw new AppError(503, 'demo_mode', 'Demo mode takes no refunds through Stripe; set STRIPE_SECRET_KEY to refund real gifts');
     },
 
+    async retrievePayout() {
+      throw new AppError(503, 'demo_mode', 'Demo mode has no payouts; set STRIPE_SECRET_KEY to reconcile real ones');
+    },
+
+    async listPayoutBalanceTransactions() {
+      throw new AppError(503, 'demo_mode', 'Demo mode has no payouts; set STRIPE_SECRET_KEY to reconcile real ones');
+    },
+
     async createPortalSession() {
       throw new AppError(503, 'demo_mode', 'Demo mode has no Stripe customer portal; set STRIPE_SECRET_KEY to manage real monthly gifts');
     },

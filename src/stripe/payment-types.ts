@@ -46,6 +46,25 @@ export interface RefundInfo {
   readonly balanceTransaction: BalanceTx | null;
 }
 
+export interface PayoutInfo {
+  readonly id: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly arrivalDate: Date;
+  readonly status: string;
+}
+
+/** One balance transaction a payout paid out: a charge, refund, dispute, fee, adjustment… */
+export interface PayoutBalanceTx {
+  readonly id: string;
+  readonly amount: number;
+  readonly fee: number;
+  readonly net: number;
+  readonly currency: string;
+  readonly type: string;
+  readonly sourceId: string | null;
+}
+
 export interface CheckoutSessionRequest {
   readonly donationId: string;
   readonly mode: 'payment' | 'subscription';
@@ -88,5 +107,8 @@ export interface PaymentGateway {
   createPortalSession(customerId: string, returnUrl: string): Promise<{ readonly url: string }>;
   /** Asks for a refund; the ledger records it when Stripe's event confirms it. */
   createRefund(chargeId: string, amount: number, idempotencyKey: string): Promise<RefundInfo>;
+  retrievePayout(id: string): Promise<PayoutInfo>;
+  /** Every balance transaction of an automatic payout, all pages. */
+  listPayoutBalanceTransactions(payoutId: string): Promise<PayoutBalanceTx[]>;
   verifyEvent(rawBody: Buffer, signature: string | undefined): VerifiedEvent;
 }

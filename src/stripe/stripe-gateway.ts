@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { AppError } from '../lib/errors';
 import type {
   BalanceTx, ChargeInfo, CheckoutSessionCreated, CheckoutSessionRequest, PaymentGateway,
-  RefundInfo, ScheduleInfo, SubscriptionInfo, VerifiedEvent,
+  PayoutBalanceTx, PayoutInfo, RefundInfo, ScheduleInfo, SubscriptionInfo, VerifiedEvent,
 } from './payment-types';
 
 export interface StripeGatewayOptions {
@@ -203,6 +203,25 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
         id: refund.id, chargeId, status: refund.status ?? 'pending', created: toDate(refund.created),
         balanceTransaction: toBalanceTx(refund.balance_transaction ?? null),
       };
+    },
+
+    async retrievePayout(id): Promise<PayoutInfo> {
+      const payout = await stripe.payouts.retrieve(id);
+      return {
+        id: payout.id, amount: payout.amount, currency: payout.currency, arrivalDate: toDate(payout.arrival_date),
+        status: payout.status,
+      };
+    },
+
+    async listPayoutBalanceTransactions(payoutId) {
+      const transactions: PayoutBalanceTx[] = [];
+      // The SDK's auto-pagination asks for each next page with starting_after.
+      for await (const bt of stripe.balanceTransactions.list({ payout: payoutId, limit: 100 })) {
+        transactions.push({
+          id: bt.id, amount: bt.amount, fee: bt.fee, net: bt.net, currency: bt.currency, type: bt.type, sourceId: idOf(bt.source),
+        });
+      }
+      return transactions;
     },
 
     verifyEvent(rawBody, signature): VerifiedEvent {

@@ -37,6 +37,7 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
   if (seen?.processed_at) return 'duplicate';
 
   try {
+    const prepared = handler?.prepare ? await handler.prepare({ gateway: deps.gateway, logger }, event.object) : undefined;
     const outcome = await deps.db.transaction(async (tx): Promise<EventOutcome> => {
       // processed_at is written up front: it only becomes visible if the handler commits.
       // A concurrent delivery waits on the row, then finds it and takes the update path.
@@ -53,7 +54,7 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
           .returning('id');
         if (retried.length === 0) return 'duplicate';
       }
-      if (handler) await handler({ tx, gateway: deps.gateway, logger, eventCreated: event.created }, event.object);
+      if (handler) await handler({ tx, gateway: deps.gateway, logger, eventCreated: event.created }, event.object, prepared);
       return handler ? 'processed' : 'ignored';
     });
     logger.info({ outcome }, 'webhook event handled');

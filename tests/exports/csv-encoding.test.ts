@@ -1,0 +1,37 @@
+import { stringify } from 'csv-stringify/sync';
+import { csvField } from '../../src/exports/donation-columns';
+import { neutraliseCell } from '../../src/exports/csv-cells';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALPHABET = ['a', 'Z', '0', ' ', ',', '"', '\r', '\n', '\t', '=', '+', '-', '@', "'", ';', 'é', 'ñ', '€', '😀', '\\'];
+
+describe('the export\'s CSV encoding', () => {
+  // csv-stringify quotes a field holding the whole record delimiter (CRLF) but not a lone CR or
+  // LF, which spreadsheets then read as a line break; told to quote those too, it must agree.
+  it('writes the same bytes as csv-stringify quoting every CR and LF, for hostile and random text', () => {
+    const random = prng(6);
+    const samples = ['', 'plain', '=HYPERLINK("http://x","y")', 'Pérez, "Jr"', 'a\r\nb', '"', ',', '\n', 'ends with "'];
+    for (let i = 0; i < 5000; i += 1) {
+      samples.push(Array.from({ length: Math.floor(random() * 12) }, () => ALPHABET[Math.floor(random() * ALPHABET.length)]).join(''));
+    }
+    for (let i = 0; i + 3 <= samples.length; i += 3) {
+      const record = samples.slice(i, i + 3) as string[];
+      expect(`${record.map(csvField).join(',')}\r\n`).toBe(stringify([record], { record_delimiter: 'windows', quoted_match: /[\r\n]/ }));
+    }
+  });
+
+  it('neutralises text that a spreadsheet would run as a formula, and nothing else', () => {
+    expect(['=1+1', '+1', '-2', '@x', '\tx', '\rx'].map(neutraliseCell)).toEqual(["'=1+1", "'+1", "'-2", "'@x", "'\tx", "'\rx"]);
+    expect(['', 'Ana', ' =1', "'=1", 'a=b', '1-2', 'é'].map(neutraliseCell)).toEqual(['', 'Ana', ' =1', "'=1", 'a=b', '1-2', 'é']);
+  });
+});

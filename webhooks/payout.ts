@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { fetchPayout, recordPayout, type FetchedPayout } from '../src/exports/payout-reconciliation';
+import type { PayoutInfo } from '../src/stripe/payment-types';
+import { timestamp } from './stripe-shapes';
+import type { WebhookHandler, WebhookHandlers } from './webhook-types';
+
+const payoutSchema = z
+  .object({
+    id: z.string().startsWith('po_'),
+    amount: z.number().int(),
+    currency: z.string().regex(/^[a-z]{3}$/),
+    arrival_date: timestamp,
+    status: z.string(),
+  })
+  .transform((p): PayoutInfo => ({ id: p.id, amount: p.amount, currency: p.currency, arrivalDate: p.arrival_date, status: p.status }));
+
+// A payout can hold thousands of balance transactions, many pages of them: they are read in
+// `prepare`, before the event's transaction opens, so no lock waits on Stripe.
+const payoutPaid: WebhookHandler = Object.assign(
+  async (ctx: Parameters<WebhookHandler>[0], object: unknown, prepared?: unknown) => {
+    const payout = payoutSchema.parse(object);
+    const fetched = (prepared as FetchedPayout | undefined) ?? (await fetchPayout(ctx.gateway, payout.id, payout));
+    await recordPayout(ctx.tx, ctx.logger, fetched);
+  },
+  {
+    prepare: async (deps: Parameters<NonNullable<WebhookHandler['prepare']>>[0], object: unknown): Promise<FetchedPayout> => {
+      const payout = payoutSchema.parse(object);
+      return fetchPayout(deps.gateway, payout.id, payout);
+    },
+  },
+);
+
+export const payoutHandlers: WebhookHandlers = {
+  'payout.paid': payoutPaid,
+};
