@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { AppError } from '../lib/errors';
+import { writeAudit, type AuditActor } from '../staff/audit-log';
 import { assertCanRead, readableOrganization, type Principal } from '../staff/principal';
 import { csvField, DONATION_EXPORT_HEADER, toCsvLine } from './donation-columns';
 import { openExportRows, type ExportScope, type RowSourceOptions } from './donation-export-query';
@@ -23,11 +24,16 @@ export type DonationExportRequest = z.infer<typeof donationExportRequestSchema>;
 /** Who asks: a principal from the API, or the operator at the command line (reads everything). */
 export type Reader = Principal | 'operator';
 
+const OPERATOR: AuditActor = { label: 'operator (command line)', userId: null, tokenId: null };
+
 export interface PreparedExport {
   readonly filename: string;
   readonly scope: ExportScope;
-  /** Streams the CSV into `out`; ends `out` unless told not to (stdout). */
-  writeTo(out: Writable, options?: { end?: boolean }): Promise<void>;
+  /**
+   * Streams the CSV into `out`; ends `out` unless told not to (stdout). Every export, whole or
+   * cut short, is written to the audit log with its range and row count.
+   */
+  writeTo(out: Writable, options?: { end?: boolean }): Promise<{ rows: number }>;
 }
 
 const CHUNK_CHARS = 64 * 1024;
@@ -37,12 +43,13 @@ const CHUNK_CHARS = 64 * 1024;
  * (or, into a file, a thread-pool round trip) per row. The header comes first, after the BOM
  * when asked for.
  */
-function csvChunks(bom: boolean): Transform {
+function csvChunks(bom: boolean, counter: { rows: number }): Transform {
   let chunk = (bom ? '\uFEFF' : '') + DONATION_EXPORT_HEADER.map(csvField).join(',') + '\r\n';
   return new Transform({
     writableObjectMode: true,
     writableHighWaterMark: 1000,
     transform(row: unknown[], _encoding, done) {
+      counter.rows += 1;
       chunk += toCsvLine(row);
       if (chunk.length < CHUNK_CHARS) return done();
       const full = chunk;
@@ -88,8 +95,23 @@ export async function prepareDonationExport(
     filename: `donations${name ? `-${name}` : ''}-${request.from}-to-${request.to}.csv`,
     scope,
     async writeTo(out, writeOptions = {}) {
-      const rows = await openExportRows(db, scope, options);
-      await pipeline(rows, csvChunks(request.bom), out, { end: writeOptions.end ?? true });
+      const counter = { rows: 0 };
+      let complete = false;
+      try {
+        const rows = await openExportRows(db, scope, options);
+        await pipeline(rows, csvChunks(request.bom, counter), out, { end: writeOptions.end ?? true });
+        complete = true;
+        return counter;
+      } finally {
+        await writeAudit(db, reader === 'operator' ? OPERATOR : reader, {
+          action: 'export.donations', entityType: 'export', entityId: 'donations.csv', organizationId: scope.organizationId,
+          before: null,
+          after: {
+            from: request.from, to: request.to, organization: request.organization ?? null,
+            campaign: request.campaign ?? null, rows: counter.rows, complete,
+          },
+        });
+      }
     },
   };
 }

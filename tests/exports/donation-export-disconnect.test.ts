@@ -69,6 +69,11 @@ describe('a client that goes away mid-export', () => {
     expect(during).toBe(1);
     expect(await waitFor(async () => (await exportBackends()) === 0)).toBe(true);
     expect(app.logLines.some((line) => line.includes('the client went away'))).toBe(true);
+    const incomplete = () => app.db('audit_log').where({ action: 'export.donations' }).whereRaw("after->>'complete' = 'false'").first('after');
+    expect(await waitFor(async () => Boolean(await incomplete()))).toBe(true);
+    const audited = await incomplete();
+    expect(audited.after).toMatchObject({ complete: false });
+    expect(audited.after.rows).toBeLessThan(ROWS);
   }, 60_000);
 
   it('leaves the service able to export again, whole', async () => {

@@ -74,3 +74,33 @@ describe('who may export what', () => {
     expect((await getCsv(app, range, 'clt_not_a_token')).status).toBe(401);
   });
 });
+
+describe('the audit log of exports', () => {
+  it('records who exported which range and how many rows, and nothing for a refused export', async () => {
+    const org = await buildOrganization(app.db);
+    const campaign = await buildCampaign(app.db, org);
+    await paymentAt(campaign, '2028-02-02T20:00:00Z');
+    await paymentAt(campaign, '2028-02-03T20:00:00Z');
+    const staff = await tokenFor(app.db, 'staff', org.slug);
+    // The audit row is written once the last byte has gone, so it may land just after the client has read it.
+    const latest = async () => {
+      for (let i = 0; i < 50; i += 1) {
+        const row = await app.db('audit_log').where({ action: 'export.donations', actor_label: `token ${staff.slice(0, 8)}` }).first();
+        if (row) return row;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return null;
+    };
+    const before = await app.db('audit_log').where({ action: 'export.donations' }).count<{ n: number }>('* as n').first();
+
+    expect((await getCsv(app, '/api/admin/exports/donations.csv?from=2028-02-01&to=2028-02-29', staff)).status).toBe(200);
+    const row = await latest();
+    expect(row).toMatchObject({ actor_label: `token ${staff.slice(0, 8)}`, entity_type: 'export', organization_id: org.id });
+    expect(row.actor_token_id).toEqual(expect.any(String));
+    expect(row.after).toEqual({ from: '2028-02-01', to: '2028-02-29', organization: null, campaign: null, rows: 2, complete: true });
+
+    expect((await getCsv(app, '/api/admin/exports/donations.csv?from=2028-02-01&to=2028-01-01', staff)).status).toBe(422);
+    const after = await app.db('audit_log').where({ action: 'export.donations' }).count<{ n: number }>('* as n').first();
+    expect(Number(after?.n)).toBe(Number(before?.n) + 1);
+  });
+});
