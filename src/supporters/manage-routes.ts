@@ -38,7 +38,7 @@ const tokenSchema = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/
 function form(locale: PageLocale, error?: string): string {
   const t = TEXT[locale];
   return page(locale, t.title, `<p>${escapeHtml(t.intro)}</p>
-${error ? `<p role="alert" style="color:#b91c1c">${escapeHtml(error)}</p>` : ''}
+${error ? `<p role="alert" class="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/manage">
 <input type="hidden" name="lang" value="${locale}">
 <label for="email">${escapeHtml(t.label)}</label>

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { guardedContext, launchChromium, screenshots } from '../browser/browser';
 import { useAppWithStripe } from '../helpers/app-with-stripe';
 import { staffUser } from './staff-helpers';
 
@@ -6,11 +7,7 @@ const t = useAppWithStripe();
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -20,8 +17,8 @@ afterAll(async () => {
 describe('the staff workspace in a browser', () => {
   it('signs in, creates a campaign with three earmarks, records a check, sees the totals move, signs out', async () => {
     const user = await staffUser(t.app.db, 'staff', 'demo-network');
-    const context = await browser.newContext();
-    const page = await context.newPage();
+    // Records every request and CSP complaint: staff pages load nothing from elsewhere and break no policy.
+    const { context, page, problems } = await guardedContext(browser, [t.app.baseUrl]);
     try {
       await page.goto(`${t.app.baseUrl}/admin`);
       await page.waitForURL(/\/admin\/sign-in/);
@@ -73,6 +70,9 @@ describe('the staff workspace in a browser', () => {
       await page.goto(`${t.app.baseUrl}/admin/campaigns/spring-gathering`);
       await expect(page.locator('#raised b').textContent()).resolves.toBe('$250.00');
       await expect(page.locator('#earmarks tbody tr', { hasText: 'Travel' }).textContent()).resolves.toMatch(/\$250\.00[\s\S]*\$1,500\.50[\s\S]*16%/);
+      expect(await page.locator('link[rel=stylesheet]').getAttribute('href')).toBe('/assets/admin.css');
+      await screenshots(page, 'admin-campaign');
+      expect(problems()).toEqual([]);
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL(/\/admin\/sign-in\?done=signed-out/);
