@@ -9,7 +9,8 @@ export const tokenCreateSchema = z.object({
   role: roleSchema,
   organization: z.string().max(63).optional().describe('required for a staff token'),
   label: z.string().trim().max(100).default(''),
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  // Every token expires, a year at most, so that a forgotten one stops working.
+  expiresInDays: z.number().int().min(1).max(366).default(90),
 });
 
 export const tokenViewSchema = z.object({
@@ -42,7 +43,7 @@ export async function createTokenAs(db: Knex, principal: Principal, input: z.inf
   return db.transaction(async (tx) => {
     const created = await createApiToken(tx, {
       role: input.role, organizationSlug: orgSlug, label: input.label,
-      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
     });
     const row = await tx('api_tokens').where({ id: created.id }).first('organization_id', 'prefix', 'role', 'label');
     if (row.organization_id) assertCanWrite(principal, row.organization_id);
