@@ -66,10 +66,9 @@ export function createOutboxWorker(o: OutboxOptions): OutboxWorker {
   let running: Promise<DrainResult> | null = null;
 
   /**
-   * The worker's own bookkeeping commits without waiting for the disk: during a burst of gifts
-   * its thousands of small commits would otherwise queue for the WAL flush beside the webhooks'.
-   * A crash can lose the last fraction of a second of marks; such a row is sent again after
-   * staleMs, the same at-least-once edge as a crash between the SMTP reply and the mark.
+   * Claims commit without waiting for the disk: during a burst of gifts their many small commits
+   * would otherwise queue for the WAL flush beside the webhooks'. A lost claim only leaves the row
+   * queued. Marking a row sent is durable (never `lightly`): a lost mark would send it twice.
    */
   function lightly<T>(work: (tx: Knex) => Promise<T>): Promise<T> {
     return o.db.transaction(async (tx) => {
@@ -104,11 +103,11 @@ export function createOutboxWorker(o: OutboxOptions): OutboxWorker {
   }
 
   async function markSent(row: EmailRow, providerId: string): Promise<void> {
-    const mark = () => lightly((tx) => tx('emails').where({ id: row.id, status: 'sending' }).update({
+    const mark = () => o.db('emails').where({ id: row.id, status: 'sending' }).update({
       status: 'sent', sent_at: new Date(), provider_message_id: providerId, last_error: null,
       // A sign-in link is a secret: once mailed, the row keeps no copy of it.
       ...(row.template === 'manage_link' ? { data: JSON.stringify({ redacted: true }) } : {}),
-    }));
+    });
     try {
       await mark();
     } catch {

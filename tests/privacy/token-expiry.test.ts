@@ -7,11 +7,13 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function post(headers: Record<string, string>, body: unknown) {
+interface Made { id: string; token: string }
+
+async function post(headers: Record<string, string>, body: unknown): Promise<{ status: number; body: Made }> {
   const res = await fetch(`${app.baseUrl}/api/admin/tokens`, {
     method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Made };
 }
 
 describe('API tokens expire', () => {
@@ -34,6 +36,6 @@ describe('API tokens expire', () => {
     await app.db('api_tokens').where({ id: made.body.id }).update({ expires_at: new Date(Date.now() - 1000) });
     const refused = await fetch(`${app.baseUrl}/api/admin/campaigns`, { headers: token });
     expect(refused.status).toBe(401);
-    expect(Object.keys(await refused.json())).toEqual(['error']);
+    expect(Object.keys((await refused.json()) as object)).toEqual(['error']);
   });
 });
