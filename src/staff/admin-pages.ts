@@ -5,6 +5,7 @@ import { parseOr422 } from '../lib/validation';
 import { staffPage } from './admin-page-kit';
 import { adminCampaignPages } from './admin-campaign-pages';
 import { adminExportPages } from './admin-export-pages';
+import { adminOrganizationPages } from './admin-organization-pages';
 import { adminGiftPages } from './admin-gift-pages';
 import { listAudit } from './audit-log';
 import type { StaffDeps } from './staff-context';
@@ -17,6 +18,7 @@ export function adminPages(deps: StaffDeps): Router {
   router.use(adminCampaignPages(deps));
   router.use(adminGiftPages(deps));
   router.use(adminExportPages(deps));
+  router.use(adminOrganizationPages(deps));
 
   router.get('/admin/tokens', staffPage(deps, async (_req, _res, page) => {
     const organizations = page.principal.role === 'admin' ? await db('organizations').orderBy('name').select('slug', 'name') : [];

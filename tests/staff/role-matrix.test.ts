@@ -67,6 +67,11 @@ const CASES: Case[] = [
       return `/api/admin/tokens/${created.body.id}`;
     },
   },
+  { name: 'read organization settings', method: 'GET', write: false, scope: 'org', ok: 200, path: () => '/api/admin/organizations/demo-network' },
+  {
+    name: 'change organization settings', method: 'PATCH', write: true, scope: 'org', ok: 200, path: () => '/api/admin/organizations/demo-network',
+    body: () => ({ retentionYears: 7 }),
+  },
   { name: 'read the audit log', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/audit' },
 ];
 
@@ -123,7 +128,7 @@ describe('every /api/admin route against every role', () => {
     for (const c of CASES) {
       if (c.name === 'refund' || c.name === 'revoke a token') continue;
       const path = (await c.path()).split('?')[0]?.replace(/\/\d+(?=\/|$)/, '/{id}').replace(/tokens\/[0-9a-f-]{36}/, 'tokens/{id}')
-        .replace('/campaigns/organizer-training', '/campaigns/{campaign}');
+        .replace('/campaigns/organizer-training', '/campaigns/{campaign}').replace('/organizations/demo-network', '/organizations/{organization}');
       expect(operations).toContain(`${c.method} ${path}`);
     }
     expect(operations).toEqual(expect.arrayContaining(['POST /api/admin/ledger/{id}/refund', 'DELETE /api/admin/tokens/{id}']));
