@@ -10,6 +10,7 @@ import { offlineGiftSchema, recordOfflineGift } from '../ledger/offline-gift-ser
 import { refundRequestSchema, requestRefund } from '../ledger/refund-service';
 import { campaignTotals, type createTotalsCache } from '../ledger/totals-service';
 import type { PaymentGateway } from '../stripe/payment-types';
+import { erasureResultSchema, eraseSupporterOnRequest } from '../supporters/supporter-erasure-service';
 import { route, type ApiRoute } from './api-route-table';
 import { listAudit } from './audit-log';
 import {
@@ -123,6 +124,12 @@ export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totals
       method: 'patch', path: '/api/admin/organizations/:organization', summary: 'Change an organization\'s embedding origins, optional fields or retention (audited)',
       params: organizationParams, body: organizationSettingsPatchSchema, response: organizationSettingsSchema,
       handle: ({ principal, params, body }) => updateOrganizationSettings(db, principal, params.organization, body),
+    }),
+    route({
+      method: 'post', path: '/api/admin/supporters/:id/erase',
+      summary: 'Erase a supporter\'s contact data at their request (ledger amounts, dates and receipt numbers stay); audited',
+      params: z.object({ id: z.uuid() }), response: erasureResultSchema,
+      handle: ({ principal, params }) => eraseSupporterOnRequest(db, principal, params.id),
     }),
     route({
       method: 'get', path: '/api/admin/audit', summary: 'The audit log, newest first (admins only)', adminOnly: true,

@@ -7,6 +7,7 @@ import { adminCampaignPages } from './admin-campaign-pages';
 import { adminExportPages } from './admin-export-pages';
 import { adminOrganizationPages } from './admin-organization-pages';
 import { adminUpdatePages } from './admin-update-pages';
+import { adminErasurePages } from './admin-erasure-pages';
 import { adminGiftPages } from './admin-gift-pages';
 import { listAudit } from './audit-log';
 import type { StaffDeps } from './staff-context';
@@ -21,6 +22,7 @@ export function adminPages(deps: StaffDeps): Router {
   router.use(adminExportPages(deps));
   router.use(adminOrganizationPages(deps));
   router.use(adminUpdatePages(deps));
+  router.use(adminErasurePages(deps));
 
   router.get('/admin/tokens', staffPage(deps, async (_req, _res, page) => {
     const organizations = page.principal.role === 'admin' ? await db('organizations').orderBy('name').select('slug', 'name') : [];
