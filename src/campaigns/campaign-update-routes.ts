@@ -10,7 +10,8 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 const perLanguage = (max: number) => z
   .object({ en: text(max).optional(), es: text(max).optional() })
   .refine((v) => v.en !== undefined || v.es !== undefined, 'needs English, Spanish or both');
-const bodySchema = z.object({ title: perLanguage(200), body: perLanguage(20_000) });
+export const campaignUpdateBodySchema = z.object({ title: perLanguage(200), body: perLanguage(20_000) });
+const bodySchema = campaignUpdateBodySchema;
 
 export function campaignUpdateRoutes(deps: { db: Knex; resolvers?: readonly PrincipalResolver[] }): Router {
   const router = Router();

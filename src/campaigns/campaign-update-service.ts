@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { queueCampaignBroadcast } from '../email/email-queue';
 import { AppError } from '../lib/errors';
+import { writeAudit } from '../staff/audit-log';
 import { assertCanWrite, type Principal } from '../staff/principal';
 import { findCampaignBySlug } from './campaign-repository';
 
@@ -39,6 +40,10 @@ export async function postCampaignUpdate(
       keyPrefix: `update:${row.id}`, template: 'campaign_update', campaignId: campaign.id, data: { updateId: row.id },
     });
     await tx('campaign_updates').where({ id: row.id }).update({ recipients });
+    await writeAudit(tx, principal, {
+      action: 'campaign_update.post', entityType: 'campaign_update', entityId: String(row.id), organizationId: campaign.organizationId,
+      before: null, after: { campaign: campaign.slug, title: { en: pick(input.title, 'en'), es: pick(input.title, 'es') }, recipients },
+    });
     return { id: row.id, campaign: campaign.slug, recipients, postedAt: row.posted_at };
   });
 }

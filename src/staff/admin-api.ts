@@ -10,8 +10,12 @@ import { offlineGiftSchema, recordOfflineGift } from '../ledger/offline-gift-ser
 import { refundRequestSchema, requestRefund } from '../ledger/refund-service';
 import { campaignTotals, type createTotalsCache } from '../ledger/totals-service';
 import type { PaymentGateway } from '../stripe/payment-types';
+import { erasureResultSchema, eraseSupporterOnRequest } from '../supporters/supporter-erasure-service';
 import { route, type ApiRoute } from './api-route-table';
 import { listAudit } from './audit-log';
+import {
+  organizationParams, organizationSettingsPatchSchema, organizationSettingsSchema, readOrganizationSettings, updateOrganizationSettings,
+} from './organization-settings-service';
 import { assertCanRead, readableOrganization } from './principal';
 import { createTokenAs, listTokens, revokeToken, tokenCreateSchema, tokenViewSchema } from './token-admin-service';
 
@@ -110,6 +114,22 @@ export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totals
         await revokeToken(db, principal, params.id);
         return { revoked: true };
       },
+    }),
+    route({
+      method: 'get', path: '/api/admin/organizations/:organization', summary: 'An organization\'s form settings: embedding origins, optional fields, retention',
+      params: organizationParams, response: organizationSettingsSchema,
+      handle: ({ principal, params }) => readOrganizationSettings(db, principal, params.organization),
+    }),
+    route({
+      method: 'patch', path: '/api/admin/organizations/:organization', summary: 'Change an organization\'s embedding origins, optional fields or retention (audited)',
+      params: organizationParams, body: organizationSettingsPatchSchema, response: organizationSettingsSchema,
+      handle: ({ principal, params, body }) => updateOrganizationSettings(db, principal, params.organization, body),
+    }),
+    route({
+      method: 'post', path: '/api/admin/supporters/:id/erase',
+      summary: 'Erase a supporter\'s contact data at their request (ledger amounts, dates and receipt numbers stay); audited',
+      params: z.object({ id: z.uuid() }), response: erasureResultSchema,
+      handle: ({ principal, params }) => eraseSupporterOnRequest(db, principal, params.id),
     }),
     route({
       method: 'get', path: '/api/admin/audit', summary: 'The audit log, newest first (admins only)', adminOnly: true,

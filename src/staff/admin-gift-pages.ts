@@ -57,6 +57,8 @@ export function adminGiftPages(deps: StaffDeps): Router {
       entries: entry.donationId ? await entriesOfDonation(db, entry.donationId) : [entry],
       emails: await emailsOf(db, entry.donationId),
       refundable: refund && refund.refundable > 0 ? { amount: refund.refundable, major: toDecimalString(refund.refundable, entry.currency) } : null,
+      canErase: page.principal.role !== 'sponsor',
+      supporterErased: (await db('supporters').where({ id: entry.supporter.id }).first('erased_at'))?.erased_at ?? null,
     });
   }));
 

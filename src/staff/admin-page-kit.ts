@@ -11,6 +11,7 @@ const FLASHES: Record<string, string> = {
   'gift-recorded': 'The gift is recorded, with its receipt number.',
   'refund-requested': 'Stripe accepted the refund. The ledger changes when Stripe confirms it (usually within a minute).',
   'token-revoked': 'The token is revoked.',
+  'supporter-erased': 'The supporter\'s contact data is erased. The ledger entries stay.',
   'password-set': 'Your password is set. Sign in with it.',
   'reset-sent': 'If that address has an account, a link to set a new password is on its way.',
 };

@@ -4,6 +4,10 @@ import { AppError } from '../lib/errors';
 import { parseOr422 } from '../lib/validation';
 import { staffPage } from './admin-page-kit';
 import { adminCampaignPages } from './admin-campaign-pages';
+import { adminExportPages } from './admin-export-pages';
+import { adminOrganizationPages } from './admin-organization-pages';
+import { adminUpdatePages } from './admin-update-pages';
+import { adminErasurePages } from './admin-erasure-pages';
 import { adminGiftPages } from './admin-gift-pages';
 import { listAudit } from './audit-log';
 import type { StaffDeps } from './staff-context';
@@ -15,6 +19,10 @@ export function adminPages(deps: StaffDeps): Router {
   const { db } = deps;
   router.use(adminCampaignPages(deps));
   router.use(adminGiftPages(deps));
+  router.use(adminExportPages(deps));
+  router.use(adminOrganizationPages(deps));
+  router.use(adminUpdatePages(deps));
+  router.use(adminErasurePages(deps));
 
   router.get('/admin/tokens', staffPage(deps, async (_req, _res, page) => {
     const organizations = page.principal.role === 'admin' ? await db('organizations').orderBy('name').select('slug', 'name') : [];

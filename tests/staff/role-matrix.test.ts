@@ -67,6 +67,22 @@ const CASES: Case[] = [
       return `/api/admin/tokens/${created.body.id}`;
     },
   },
+  { name: 'read organization settings', method: 'GET', write: false, scope: 'org', ok: 200, path: () => '/api/admin/organizations/demo-network' },
+  {
+    name: 'change organization settings', method: 'PATCH', write: true, scope: 'org', ok: 200, path: () => '/api/admin/organizations/demo-network',
+    body: () => ({ retentionYears: 7 }),
+  },
+  {
+    name: 'erase a supporter', method: 'POST', write: true, scope: 'org', ok: 200,
+    path: async () => {
+      n += 1;
+      const gift = await api(t.app.baseUrl, 'POST', '/api/admin/offline-donations', headers.admin, {
+        ...offlineGift(), supporter: { firstName: 'Erase', lastName: 'Me', email: `erase-${n}@example.org` },
+      });
+      const entry = await t.app.db('ledger_entries').where({ id: gift.body.ledgerEntryId }).first('supporter_id');
+      return `/api/admin/supporters/${entry.supporter_id}/erase`;
+    },
+  },
   { name: 'read the audit log', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/audit' },
 ];
 
@@ -121,12 +137,15 @@ describe('every /api/admin route against every role', () => {
     const operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     for (const c of CASES) {
-      if (c.name === 'refund' || c.name === 'revoke a token') continue;
+      if (c.name === 'refund' || c.name === 'revoke a token' || c.name === 'erase a supporter') continue;
       const path = (await c.path()).split('?')[0]?.replace(/\/\d+(?=\/|$)/, '/{id}').replace(/tokens\/[0-9a-f-]{36}/, 'tokens/{id}')
-        .replace('/campaigns/organizer-training', '/campaigns/{campaign}');
+        .replace('/campaigns/organizer-training', '/campaigns/{campaign}').replace('/organizations/demo-network', '/organizations/{organization}');
       expect(operations).toContain(`${c.method} ${path}`);
     }
-    expect(operations).toEqual(expect.arrayContaining(['POST /api/admin/ledger/{id}/refund', 'DELETE /api/admin/tokens/{id}']));
+    expect(operations).toEqual(expect.arrayContaining([
+      'POST /api/admin/ledger/{id}/refund', 'DELETE /api/admin/tokens/{id}', 'POST /api/admin/supporters/{id}/erase',
+      'GET /api/admin/organizations/{organization}', 'PATCH /api/admin/organizations/{organization}',
+    ]));
     const offline = doc.body.paths['/api/admin/offline-donations'].post.requestBody.content['application/json'].schema;
     expect(offline.properties.method.enum).toEqual(['check', 'cash', 'bank_transfer']);
     expect(offline.required).toEqual(expect.arrayContaining(['campaign', 'earmark', 'amount', 'method', 'supporter']));

@@ -84,7 +84,7 @@ describe('retention purge', () => {
     expect(erased).toEqual({
       ...was, email: erasedEmail(ids.old as string), first_name: '', last_name: '', phone: null, address_line1: null,
       address_city: null, address_region: null, address_postal_code: null, address_country: null,
-      email_updates: false, stripe_customer_id: null, erase_reason: 'retention',
+      email_updates: false, stripe_customer_id: null, unsubscribe_token: null, erase_reason: 'retention',
       erased_at: expect.any(Date), updated_at: expect.any(Date),
     });
     expect(after.supporters.filter((r) => r.id !== ids.old)).toEqual(before.supporters.filter((r) => r.id !== ids.old));
