@@ -21,6 +21,9 @@ const campaignFields = {
   status: z.enum(['draft', 'active', 'closed']),
   presetAmounts: z.array(minor).min(1).max(6),
   monthlyEnabled: z.boolean(),
+  milestoneSteps: z.array(z.number().int().min(1, 'must be 1 to 100').max(100, 'must be 1 to 100')).max(10)
+    .refine((steps) => steps.every((s, i) => i === 0 || s > (steps[i - 1] as number)), 'must be rising percentages, e.g. 25, 50, 75, 100')
+    .describe('Percentages of the goal at which supporters who opted in get a milestone email; empty for none'),
   earmarks: z.array(earmarkInputSchema).min(1).max(12)
     .refine((list) => new Set(list.map((e) => e.code)).size === list.length, 'earmark codes must differ'),
 };
@@ -37,6 +40,7 @@ export const createCampaignSchema = z.object({
   status: campaignFields.status.default('draft'),
   presetAmounts: campaignFields.presetAmounts.default([1000, 2000, 3000]),
   monthlyEnabled: z.boolean().default(true),
+  milestoneSteps: campaignFields.milestoneSteps.default([25, 50, 75, 100]),
 });
 
 export const updateCampaignSchema = z.object({
@@ -48,6 +52,7 @@ export const updateCampaignSchema = z.object({
   status: campaignFields.status.optional(),
   presetAmounts: campaignFields.presetAmounts.optional(),
   monthlyEnabled: z.boolean().optional(),
+  milestoneSteps: campaignFields.milestoneSteps.optional(),
   earmarks: campaignFields.earmarks.optional().describe('Earmarks by code: listed ones are created or changed, others are left as they are'),
 });
 
@@ -72,6 +77,7 @@ export const campaignViewSchema = z.object({
   status: z.enum(['draft', 'active', 'closed']),
   presetAmounts: z.array(z.number().int()),
   monthlyEnabled: z.boolean(),
+  milestoneSteps: z.array(z.number().int()),
   earmarks: z.array(earmarkViewSchema),
 });
 

@@ -8,6 +8,7 @@ interface Row {
   id: string; organization_id: string; organization_slug: string; slug: string; title_en: string; title_es: string;
   description_en: string; description_es: string; currency: string; goal: number | null; starts_at: Date | null;
   ends_at: Date | null; status: CampaignView['status']; preset_amounts: Array<string | number>; monthly_enabled: boolean;
+  milestone_steps: number[] | null;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -21,6 +22,7 @@ async function viewsOf(db: Knex, rows: Row[]): Promise<Array<CampaignView & { or
     title: { en: r.title_en, es: r.title_es }, description: { en: r.description_en, es: r.description_es },
     currency: r.currency, goal: r.goal, startsAt: iso(r.starts_at), endsAt: iso(r.ends_at), status: r.status,
     presetAmounts: r.preset_amounts.map(Number), monthlyEnabled: r.monthly_enabled,
+    milestoneSteps: (r.milestone_steps ?? []).map(Number),
     earmarks: earmarks.filter((e) => e.campaign_id === r.id)
       .map((e) => ({ code: e.code, label: { en: e.label_en, es: e.label_es }, goal: e.goal })),
   }));
@@ -81,6 +83,7 @@ export async function createCampaign(db: Knex, principal: Principal, input: Crea
       description_en: input.description.en, description_es: input.description.es, currency: input.currency,
       goal: input.goal, starts_at: input.startsAt, ends_at: input.endsAt, status: input.status,
       preset_amounts: input.presetAmounts, monthly_enabled: input.monthlyEnabled,
+      milestone_steps: input.milestoneSteps,
     }).returning('id');
     await upsertEarmarks(tx, row.id, input.earmarks);
     const created = await readCampaign(tx, principal, input.slug);
@@ -108,6 +111,7 @@ export async function updateCampaign(db: Knex, principal: Principal, slug: strin
     if (patch.status) changes.status = patch.status;
     if (patch.presetAmounts) changes.preset_amounts = patch.presetAmounts;
     if (patch.monthlyEnabled !== undefined) changes.monthly_enabled = patch.monthlyEnabled;
+    if (patch.milestoneSteps) changes.milestone_steps = patch.milestoneSteps;
     if (Object.keys(changes).length > 0) await tx('campaigns').where({ id: before.id }).update(changes);
     if (patch.earmarks) await upsertEarmarks(tx, before.id, patch.earmarks);
     const after = await readCampaign(tx, principal, slug);

@@ -34,6 +34,7 @@ export function campaignBodyFromForm(form: Form, currency: string): Record<strin
     status: text(form.status) || 'draft',
     presetAmounts: presets,
     monthlyEnabled: text(form.monthly_enabled) === 'on',
+    milestoneSteps: text(form.milestone_steps).split(/[\s,;%]+/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
     earmarks,
   };
 }
@@ -56,6 +57,7 @@ export function formValues(campaign: CampaignView | null, blankRows = 3) {
     status: campaign?.status ?? 'draft',
     presetAmounts: (campaign?.presetAmounts ?? [1000, 2000, 3000]).map((p) => major(p, currency)).join(', '),
     monthlyEnabled: campaign?.monthlyEnabled ?? true,
+    milestoneSteps: (campaign?.milestoneSteps ?? [25, 50, 75, 100]).join(', '),
     earmarks,
   };
 }
