@@ -12,15 +12,17 @@ import type { StaffDeps } from './staff-context';
 export function settingsFromForm(form: Record<string, unknown>) {
   const origins = String(form.embed_origins ?? '').split(/\r?\n/).map((o) => o.trim()).filter((o) => o !== '');
   const years = String(form.retention_years ?? '').trim();
+  const notify = String(form.staff_notice_emails ?? '').split(/[\s,;]+/).filter((e) => e !== '');
   return {
     embedOrigins: origins, askPhone: form.ask_phone === 'on', askAddress: form.ask_address === 'on', askNote: form.ask_note === 'on',
     retentionYears: /^\d+$/.test(years) ? Number(years) : years,
+    staffNoticeEmails: notify, staffNoticeMode: String(form.staff_notice_mode ?? 'single'),
   };
 }
 
 /** Zod paths (embedOrigins.1) as the names of the form's fields, so a message sits beside its field. */
 const FIELD_NAMES: Record<string, string> = {
-  embedOrigins: 'embed_origins', retentionYears: 'retention_years', askPhone: 'ask_phone', askAddress: 'ask_address', askNote: 'ask_note',
+  embedOrigins: 'embed_origins', retentionYears: 'retention_years', staffNoticeEmails: 'staff_notice_emails', staffNoticeMode: 'staff_notice_mode', askPhone: 'ask_phone', askAddress: 'ask_address', askNote: 'ask_note',
 };
 
 export function adminOrganizationPages(deps: StaffDeps): Router {

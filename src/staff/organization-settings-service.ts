@@ -27,16 +27,22 @@ export const organizationSettingsPatchSchema = z.object({
   askNote: z.boolean().optional(),
   retentionYears: z.number().int('must be a whole number of years').min(1, 'must be at least 1').max(50, 'must be at most 50').optional()
     .describe('Years after a supporter\'s last gift before their contact data is erased'),
+  staffNoticeEmails: z.array(z.email('must be an email address').trim().toLowerCase()).max(10, 'at most 10 addresses').optional()
+    .describe('Staff addresses told of each new gift (anonymous gifts are not named)'),
+  staffNoticeMode: z.enum(['single', 'digest', 'off']).optional().describe('One email per gift, a daily digest, or none'),
 }).strict();
 export type OrganizationSettingsPatch = z.infer<typeof organizationSettingsPatchSchema>;
 
 export const organizationSettingsSchema = z.object({
   organization: z.string(), name: z.string(), embedOrigins: z.array(z.string()),
   askPhone: z.boolean(), askAddress: z.boolean(), askNote: z.boolean(), retentionYears: z.number().int(),
+  staffNoticeEmails: z.array(z.string()), staffNoticeMode: z.enum(['single', 'digest', 'off']),
 });
 export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
 
-const COLUMNS = ['id', 'slug', 'name', 'embed_origins', 'ask_phone', 'ask_address', 'ask_note', 'retention_years'];
+const COLUMNS = [
+  'id', 'slug', 'name', 'embed_origins', 'ask_phone', 'ask_address', 'ask_note', 'retention_years', 'staff_notice_emails', 'staff_notice_mode',
+];
 
 async function loadRow(db: Knex, slug: string, lock = false): Promise<Record<string, unknown>> {
   const q = db('organizations').where({ slug });
@@ -50,6 +56,8 @@ const view = (row: Record<string, unknown>): OrganizationSettings => ({
   organization: String(row.slug), name: String(row.name), embedOrigins: (row.embed_origins as string[] | null) ?? [],
   askPhone: Boolean(row.ask_phone), askAddress: Boolean(row.ask_address), askNote: Boolean(row.ask_note),
   retentionYears: Number(row.retention_years),
+  staffNoticeEmails: (row.staff_notice_emails as string[] | null) ?? [],
+  staffNoticeMode: row.staff_notice_mode as OrganizationSettings['staffNoticeMode'],
 });
 
 export async function listOrganizationSettings(db: Knex, principal: Principal): Promise<OrganizationSettings[]> {
@@ -77,6 +85,8 @@ export async function updateOrganizationSettings(
     if (patch.askAddress !== undefined) changes.ask_address = patch.askAddress;
     if (patch.askNote !== undefined) changes.ask_note = patch.askNote;
     if (patch.retentionYears !== undefined) changes.retention_years = patch.retentionYears;
+    if (patch.staffNoticeEmails !== undefined) changes.staff_notice_emails = patch.staffNoticeEmails;
+    if (patch.staffNoticeMode !== undefined) changes.staff_notice_mode = patch.staffNoticeMode;
     if (Object.keys(changes).length > 0) await tx('organizations').where({ id: row.id }).update(changes);
     const after = view(await loadRow(tx, slug));
     await writeAudit(tx, principal, {

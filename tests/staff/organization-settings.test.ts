@@ -102,3 +102,24 @@ describe('organization settings page', () => {
     expect(audit.actor_label).toMatch(/^token /);
   });
 });
+
+describe('new-gift notice settings', () => {
+  it('are changed from the form and the API, and a bad address is named', async () => {
+    const saved = await post('staffOwn', '/admin/organizations/demo-network', {
+      retention_years: '7', staff_notice_emails: 'Coord@Network.example, treasurer@network.example', staff_notice_mode: 'digest',
+    });
+    expect(saved.status).toBe(303);
+    expect(await t.app.db('organizations').where({ slug: 'demo-network' }).first('staff_notice_emails', 'staff_notice_mode'))
+      .toEqual({ staff_notice_emails: ['coord@network.example', 'treasurer@network.example'], staff_notice_mode: 'digest' });
+    const shown = await page('staffOwn', '/admin/organizations/demo-network');
+    expect(shown.html).toContain('value="coord@network.example, treasurer@network.example"');
+    expect(shown.html).toMatch(/<option value="digest" selected>/);
+
+    const admin = await bearer(t.app.db, 'admin');
+    const bad = await api(t.app.baseUrl, 'PATCH', '/api/admin/organizations/demo-network', admin, { staffNoticeEmails: ['not-an-address'], staffNoticeMode: 'hourly' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['staffNoticeEmails.0', 'staffNoticeMode']));
+    const off = await api(t.app.baseUrl, 'PATCH', '/api/admin/organizations/demo-network', admin, { staffNoticeMode: 'off' });
+    expect(off.body).toMatchObject({ staffNoticeMode: 'off', staffNoticeEmails: ['coord@network.example', 'treasurer@network.example'] });
+  });
+});
