@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- axe's results are plain JSON read by the test */
 
@@ -66,4 +67,17 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return (results.violations as any[])
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+}
+
+/** One demo-mode app and one Chromium per test file, started side by side. */
+export function useDemoAppAndBrowser(): { app: TestApp; browser: Browser } {
+  const harness = {} as { app: TestApp; browser: Browser };
+  beforeAll(async () => {
+    [harness.app, harness.browser] = await Promise.all([startTestApp({ demo: true }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await harness.browser?.close();
+    await harness.app?.close();
+  });
+  return harness;
 }

@@ -1,29 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app';
-import { axeViolations, guardedContext, launchChromium, screenshots } from './browser';
+import { axeViolations, guardedContext, screenshots, useDemoAppAndBrowser } from './browser';
 
 jest.setTimeout(90_000);
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp({ demo: true }), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const t = useDemoAppAndBrowser();
 
 const raisedFor = async (code: string): Promise<number> =>
-  (await app.getJson('/api/campaigns/organizer-training/progress')).body.earmarks.find((e: { code: string }) => e.code === code).raised;
+  (await t.app.getJson('/api/campaigns/organizer-training/progress')).body.earmarks.find((e: { code: string }) => e.code === code).raised;
 const nbsp = (text: string | null) => (text ?? '').replace(/\u00a0/g, ' ');
 
 describe('giving in the browser, demo mode', () => {
   it('an English one-time gift goes from the form through the demo Checkout to the thank-you page', async () => {
-    const g = await guardedContext(browser, [app.baseUrl]);
+    const g = await guardedContext(t.browser, [t.app.baseUrl]);
     const { page } = g;
     const before = await raisedFor('travel');
-    await page.goto(`${app.baseUrl}/donate/organizer-training?lang=en&earmark=travel`);
+    await page.goto(`${t.app.baseUrl}/donate/organizer-training?lang=en&earmark=travel`);
     expect(await axeViolations(page)).toEqual([]);
     await screenshots(page, 'form-en');
 
@@ -52,10 +42,10 @@ describe('giving in the browser, demo mode', () => {
   });
 
   it('a Spanish monthly gift of 6 payments shows its schedule in words and records payment 1 of 6', async () => {
-    const g = await guardedContext(browser, [app.baseUrl], { locale: 'es-MX', extraHTTPHeaders: { 'accept-language': 'es-MX,es;q=0.9' } });
+    const g = await guardedContext(t.browser, [t.app.baseUrl], { locale: 'es-MX', extraHTTPHeaders: { 'accept-language': 'es-MX,es;q=0.9' } });
     const { page } = g;
     const before = await raisedFor('housing_meals');
-    await page.goto(`${app.baseUrl}/donate/organizer-training`);
+    await page.goto(`${t.app.baseUrl}/donate/organizer-training`);
     expect(await page.locator('html').getAttribute('lang')).toBe('es');
     await page.getByLabel('Otra cantidad', { exact: true }).check({ force: true });
     await page.getByLabel(/Otra cantidad en USD/).fill('20');
@@ -77,15 +67,15 @@ describe('giving in the browser, demo mode', () => {
     expect(await page.getByRole('link', { name: 'Administrar mi donación' }).getAttribute('href')).toBe('/manage?lang=es');
     await screenshots(page, 'thanks-es-monthly');
     expect(await raisedFor('housing_meals')).toBe(before + 2000);
-    const [entry] = await app.db('ledger_entries').where({ gross: 2000 }).orderBy('id', 'desc').limit(1);
+    const [entry] = await t.app.db('ledger_entries').where({ gross: 2000 }).orderBy('id', 'desc').limit(1);
     expect(entry).toMatchObject({ kind: 'payment', installment: 1 });
     expect(g.problems()).toEqual([]);
     await g.context.close();
   });
 
   it('the progress widget passes axe and looks right', async () => {
-    const g = await guardedContext(browser, [app.baseUrl]);
-    await g.page.goto(`${app.baseUrl}/campaigns/organizer-training/widget?lang=en`);
+    const g = await guardedContext(t.browser, [t.app.baseUrl]);
+    await g.page.goto(`${t.app.baseUrl}/campaigns/organizer-training/widget?lang=en`);
     expect(await axeViolations(g.page)).toEqual([]);
     await screenshots(g.page, 'widget-en');
     expect(g.problems()).toEqual([]);

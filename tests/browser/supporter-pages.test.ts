@@ -1,24 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app';
-import { axeViolations, guardedContext, launchChromium, screenshots } from './browser';
+import { axeViolations, guardedContext, screenshots, useDemoAppAndBrowser } from './browser';
 
 jest.setTimeout(90_000);
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp({ demo: true }), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const t = useDemoAppAndBrowser();
 
 async function supporterWithToken(): Promise<string> {
-  const org = await app.db('organizations').where({ slug: 'demo-network' }).first('id');
+  const org = await t.app.db('organizations').where({ slug: 'demo-network' }).first('id');
   const token = randomBytes(32).toString('hex');
-  await app.db('supporters').insert({
+  await t.app.db('supporters').insert({
     organization_id: org.id, email: `page.${Date.now()}@example.org`, first_name: 'Ana', last_name: 'Pérez',
     locale: 'es', email_updates: true, unsubscribe_token: token,
   });
@@ -28,10 +18,10 @@ async function supporterWithToken(): Promise<string> {
 describe('the pages a supporter reaches from an email, in a browser', () => {
   it('load nothing from another host, break no CSP rule, and pass axe: manage, unsubscribe, widget', async () => {
     const token = await supporterWithToken();
-    const g = await guardedContext(browser, [app.baseUrl]);
+    const g = await guardedContext(t.browser, [t.app.baseUrl]);
     const { page } = g;
 
-    await page.goto(`${app.baseUrl}/manage?lang=es`);
+    await page.goto(`${t.app.baseUrl}/manage?lang=es`);
     expect(await page.locator('link[rel=stylesheet]').getAttribute('href')).toBe('/assets/supporter.css');
     expect(await axeViolations(page)).toEqual([]);
     await screenshots(page, 'manage-es');
@@ -40,12 +30,12 @@ describe('the pages a supporter reaches from an email, in a browser', () => {
     expect(await page.locator('h1').textContent()).toBe('Revise su correo');
     expect(await axeViolations(page)).toEqual([]);
 
-    await page.goto(`${app.baseUrl}/unsubscribe/${token}`);
+    await page.goto(`${t.app.baseUrl}/unsubscribe/${token}`);
     expect(await axeViolations(page)).toEqual([]);
     await screenshots(page, 'unsubscribe');
-    expect(await app.db('supporters').where({ unsubscribe_token: token }).first('email_updates')).toEqual({ email_updates: false });
+    expect(await t.app.db('supporters').where({ unsubscribe_token: token }).first('email_updates')).toEqual({ email_updates: false });
 
-    await page.goto(`${app.baseUrl}/campaigns/organizer-training/widget?lang=es`);
+    await page.goto(`${t.app.baseUrl}/campaigns/organizer-training/widget?lang=es`);
     expect(await axeViolations(page)).toEqual([]);
 
     expect(g.problems()).toEqual([]);

@@ -1,24 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app';
-import { axeViolations, guardedContext, inPage, launchChromium, screenshots } from './browser';
+import { axeViolations, guardedContext, inPage, screenshots, useDemoAppAndBrowser } from './browser';
 
 jest.setTimeout(90_000);
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp({ demo: true }), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const t = useDemoAppAndBrowser();
 
 describe('validation in the browser', () => {
   it('shows and announces errors beside their fields without a reload, and clears them as they are fixed', async () => {
-    const g = await guardedContext(browser, [app.baseUrl]);
+    const g = await guardedContext(t.browser, [t.app.baseUrl]);
     const { page } = g;
-    await page.goto(`${app.baseUrl}/donate/organizer-training?lang=en`);
+    await page.goto(`${t.app.baseUrl}/donate/organizer-training?lang=en`);
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
 
@@ -51,9 +41,9 @@ describe('validation in the browser', () => {
   });
 
   it('works with JavaScript off: the server shows the messages, then a 303 leads to Checkout and the thank-you page', async () => {
-    const g = await guardedContext(browser, [app.baseUrl], { javaScriptEnabled: false });
+    const g = await guardedContext(t.browser, [t.app.baseUrl], { javaScriptEnabled: false });
     const { page } = g;
-    await page.goto(`${app.baseUrl}/donate/organizer-training?lang=es&amount=10`);
+    await page.goto(`${t.app.baseUrl}/donate/organizer-training?lang=es&amount=10`);
     await page.getByLabel(/^Nombre/).fill('Rosa');
     await page.getByLabel(/^Correo electrónico/).fill('rosa@');
     await page.getByRole('button', { name: 'Continuar al pago' }).click();
@@ -78,9 +68,9 @@ describe('validation in the browser', () => {
   });
 
   it('can be used with the keyboard alone, with a visible focus ring', async () => {
-    const g = await guardedContext(browser, [app.baseUrl]);
+    const g = await guardedContext(t.browser, [t.app.baseUrl]);
     const { page } = g;
-    await page.goto(`${app.baseUrl}/donate/organizer-training?lang=en`);
+    await page.goto(`${t.app.baseUrl}/donate/organizer-training?lang=en`);
     await page.keyboard.press('Tab'); // the language link
     await page.keyboard.press('Tab'); // the amount radios
     expect(await inPage(page, 'document.activeElement.name')).toBe('amount');

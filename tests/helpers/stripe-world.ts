@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import nock from 'nock';
 import { fixture, type StripeObject } from '../fixtures/stripe';
+import { addMonthsUtc } from '../../src/lib/months';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -13,14 +14,6 @@ export interface RecordedRequest {
 const newId = (prefix: string) => `${prefix}_test_${randomBytes(8).toString('hex')}`;
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/** Stripe's monthly step: same day and time, clamped to the end of a short month. */
-export function addMonths(date: Date, months: number): Date {
-  const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1,
-    date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
-  return target;
-}
 
 function list(url: string, data: unknown[]) {
   return { object: 'list', data, has_more: false, url };
@@ -203,7 +196,7 @@ export class StripeWorld {
     }));
     const items = subscription.items as { data: Array<Record<string, unknown>> };
     Object.assign(items.data[0] as object, {
-      subscription: subscriptionId, current_period_start: seconds(start), current_period_end: seconds(addMonths(start, 1)),
+      subscription: subscriptionId, current_period_start: seconds(start), current_period_end: seconds(addMonthsUtc(start, 1)),
     });
     Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: subscriptionId, customer });
     const first = this.invoice(subscription, 1, options.settled ?? true);
@@ -214,8 +207,8 @@ export class StripeWorld {
 
   /** The invoice and payment for installment k (1 is the first) of a subscription. */
   invoice(subscription: StripeObject, k: number, settled = true) {
-    const start = addMonths(new Date((subscription.start_date as number) * 1000), k - 1);
-    const end = addMonths(new Date((subscription.start_date as number) * 1000), k);
+    const start = addMonthsUtc(new Date((subscription.start_date as number) * 1000), k - 1);
+    const end = addMonthsUtc(new Date((subscription.start_date as number) * 1000), k);
     const price = ((subscription.items as { data: Array<{ price: { unit_amount: number } }> }).data[0]?.price.unit_amount) ?? 0;
     const session = [...this.objects.values()].find((o) => o.subscription === subscription.id && o.object === 'checkout.session');
     const amount = (session?.amount_total as number | undefined) ?? price;
@@ -231,7 +224,7 @@ export class StripeWorld {
       amount_due: amount, amount_paid: amount, total: amount, subtotal: amount,
       customer: subscription.customer,
       created: seconds(start),
-      period_start: seconds(k === 1 ? start : addMonths(start, -1)),
+      period_start: seconds(k === 1 ? start : addMonthsUtc(start, -1)),
       period_end: seconds(start),
       lines,
       parent: {
@@ -322,7 +315,7 @@ export class StripeWorld {
     schedule.phases = [{
       ...(schedule.phases as Array<Record<string, unknown>>)[0],
       start_date: start,
-      end_date: seconds(addMonths(new Date(start * 1000), months)),
+      end_date: seconds(addMonthsUtc(new Date(start * 1000), months)),
       items: [{ price: form['phases[0][items][0][price]'], quantity: Number(form['phases[0][items][0][quantity]']) }],
     }];
     return [200, schedule];
