@@ -67,6 +67,8 @@ export async function planMessage(db: Knex, row: EmailRow, publicUrl: string): P
       });
     case 'staff_digest':
       return plan({ locale, ...(row.data as Record<string, unknown>) });
+    case 'password_reset':
+      return plan({ locale, link: String(need(row.data.link, 'a reset link')), minutes: Number(row.data.minutes ?? 60) });
     default:
       throw new Error(`unknown email template ${String(row.template)}`);
   }

@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger';
 import type { PaymentGateway } from '../stripe/payment-types';
 import type { SessionPolicy } from './session-service';
 
-/** Sends a staff member their password link; the emails issue plugs its mailer in here. */
+/** Sends a staff member their password link (queuedPasswordReset: through the email outbox). */
 export type SendPasswordReset = (to: { email: string }, link: string) => Promise<void>;
 
 /** What the staff workspace needs from the container. */
@@ -20,7 +20,7 @@ export interface StaffDeps {
   readonly totalsCache: ReturnType<typeof createTotalsCache>;
 }
 
-/** Until emails exist, the link goes to the log (development and tests only). */
+/** A stand-in that logs the link instead of mailing it, for a test that wants no outbox. */
 export function logPasswordReset(logger: Logger): SendPasswordReset {
   return async (to, link) => {
     logger.info({ to: to.email, link }, 'password reset link (no mailer configured: logged instead of sent)');

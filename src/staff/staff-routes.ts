@@ -9,12 +9,13 @@ import { authRoutes } from './auth-routes';
 import { bearerTokenResolver, requirePrincipal } from './principal';
 import { sessionCookieResolver } from './session-resolver';
 import { DEFAULT_SESSION_POLICY } from './session-service';
-import { logPasswordReset, type StaffDeps } from './staff-context';
+import { queuedPasswordReset } from './password-reset-mail';
+import type { StaffDeps } from './staff-context';
 
 export function staffDepsOf(c: Container, overrides: Partial<StaffDeps> = {}): StaffDeps {
   return {
     db: c.db, gateway: c.gateway, logger: c.logger, sessionSecret: c.sessionSecret, publicUrl: c.config.publicUrl,
-    sessionPolicy: DEFAULT_SESSION_POLICY, sendPasswordReset: logPasswordReset(c.logger), totalsCache: createTotalsCache(),
+    sessionPolicy: DEFAULT_SESSION_POLICY, sendPasswordReset: queuedPasswordReset(c.db), totalsCache: createTotalsCache(),
     ...overrides,
   };
 }

@@ -44,6 +44,7 @@ export const SAMPLE_MODELS: Record<string, Record<string, unknown>> = {
     { receiptNumber: '2026-000107', date: 'June 9, 2026', campaign: 'Organizer training 2027', earmark: 'Housing and meals', amount: '$50.00', refunded: null },
   ], totals: [{ currency: 'USD', amount: '$65.00' }] },
   manage_link: { ...base, organization: null, link: 'http://localhost:3000/manage/abcdefghijklmnopqrstuvwxyz', minutes: 60 },
+  password_reset: { link: 'https://give.example/admin/reset?token=abc_DEF-123', minutes: 60 },
   staff_new_gift: { ...base, gift: { ...gift, anonymous: true }, entry, original: null },
   staff_digest: { ...base, day: 'November 22, 2026', count: 2, gifts: [
     { receiptNumber: '2026-000042', donor: 'Ana Pérez', campaign: 'Organizer training 2027', amount: '$20.91' },

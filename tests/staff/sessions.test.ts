@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { buildContainer } from '../../src/container';
@@ -167,8 +168,18 @@ describe('password reset', () => {
       method: 'POST', redirect: 'manual', headers: formHeaders(pre), body: form({ _csrf: csrf, email: user.email }),
     });
     expect(asked.status).toBe(303);
-    const line = t.app.logLines.slice().reverse().find((l) => l.includes('password reset link') && l.includes(user.email)) ?? '';
-    const link = (JSON.parse(line) as { link: string }).link;
+    // Queued in the outbox, keyed by the token, and delivered (here as an .eml file) by the worker.
+    const queued = await t.app.db('emails').where({ template: 'password_reset', recipient: user.email });
+    expect(queued).toHaveLength(1);
+    expect(queued[0].dedupe_key).toMatch(/^password_reset:[0-9a-f]{64}$/);
+    await t.app.drainOutbox();
+    const eml = fs.readFileSync(path.join(t.app.dataDir, 'outbox', `${queued[0].id}.eml`), 'utf8');
+    const mail = await simpleParser(eml);
+    expect(mail.to).toMatchObject({ text: user.email });
+    expect(mail.subject).toBe('Set a new password for Colecta staff');
+    const link = /(http:\/\/\S+\/admin\/reset\?token=[\w-]+)/.exec(mail.text ?? '')?.[1] ?? '';
+    expect(mail.html).toContain(new URL(link).searchParams.get('token'));
+    expect(t.app.logLines.join('\n')).not.toContain(link);
     const url = new URL(link);
     const route = `${url.pathname}${url.search}`;
     const token = url.searchParams.get('token') ?? '';
