@@ -1,4 +1,7 @@
+import { Writable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
 import type { Knex } from 'knex';
+import { prepareDonationExport } from '../../src/exports/donation-export-service';
 import { ensureDemo } from '../../src/campaigns/demo-seed';
 import { campaignProgress } from '../../src/ledger/progress-service';
 import { appendLedgerEntry } from '../../src/ledger/ledger-repository';
@@ -40,6 +43,19 @@ async function giver(db: Knex, s: Seeded, name: string, lastGift: Date, options:
   return supporter.id as string;
 }
 
+/** The sponsor's export of every entry, as records keyed by column name. */
+async function exportRows(db: Knex): Promise<Array<Record<string, string>>> {
+  let text = '';
+  const sink = new Writable({ write(chunk, _encoding, done) { text += String(chunk); done(); } });
+  await (await prepareDonationExport(db, 'operator', { from: '2000-01-01', to: '2100-01-01', bom: false })).writeTo(sink);
+  return parse(text, { columns: true }) as Array<Record<string, string>>;
+}
+
+const CONTACT_COLUMNS = ['first_name', 'last_name', 'email', 'phone', 'address_line1', 'address_line2', 'address_city',
+  'address_region', 'address_postal_code', 'address_country', 'note'];
+const withoutContact = (row: Record<string, string>) => Object.fromEntries(Object.entries(row).filter(([k]) => !CONTACT_COLUMNS.includes(k)));
+const sum = (rows: Array<Record<string, string>>, column: string) => rows.reduce((n, r) => n + Math.round(Number(r[column]) * 100), 0);
+
 const snapshot = async (db: Knex) => ({
   supporters: await db('supporters').orderBy('id'),
   donations: await db('donations').orderBy('id'),
@@ -72,12 +88,19 @@ describe('retention purge', () => {
   it('erases only contact fields of supporters past retention, keeping ledger, totals and receipt numbers', async () => {
     const before = await snapshot(t.db);
     const progressBefore = await campaignProgress(t.db, 'organizer-training', 'en');
+    const exportBefore = await exportRows(t.db);
 
     expect(await purgeExpiredSupporters(t.db, { now: NOW, dryRun: false })).toMatchObject({ erased: 1 });
     const after = await snapshot(t.db);
 
     expect(after.ledger).toEqual(before.ledger);
     expect(await campaignProgress(t.db, 'organizer-training', 'en')).toEqual(progressBefore);
+    const exportAfter = await exportRows(t.db);
+    expect(exportAfter.map(withoutContact)).toEqual(exportBefore.map(withoutContact));
+    for (const column of ['gross', 'fee', 'net']) expect(sum(exportAfter, column)).toBe(sum(exportBefore, column));
+    const erasedRow = exportAfter.find((r) => r.email === erasedEmail(ids.old as string));
+    expect(erasedRow).toMatchObject({ first_name: '', last_name: '', phone: '', address_line1: '' });
+    expect(exportAfter.filter((r) => r !== erasedRow)).toEqual(exportBefore.filter((r) => !r.email?.startsWith('old@')));
 
     const erased = after.supporters.find((r) => r.id === ids.old);
     const was = before.supporters.find((r) => r.id === ids.old);
