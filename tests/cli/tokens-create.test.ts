@@ -1,3 +1,4 @@
+import { describeCli } from '../helpers/cli-suite';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -9,7 +10,7 @@ import { createDb } from '../../src/db/knex';
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
-describe('npm run cli -- tokens:create, demo and purge', () => {
+describeCli('npm run cli -- tokens:create, demo and purge', () => {
   it('creates the demo once, prints a token alone on the last line, and stores only its hash', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '' };

@@ -1,3 +1,4 @@
+import { describeCli } from '../helpers/cli-suite';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import { appendLedgerEntry } from '../../src/ledger/ledger-repository';
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
-describe('npm run cli -- year-end', () => {
+describeCli('npm run cli -- year-end', () => {
   it('queues and sends one summary per supporter with gifts that year, prints how many, and queues nothing on a second run', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', SMTP_URL: '' };

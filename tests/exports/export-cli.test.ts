@@ -1,3 +1,4 @@
+import { describeCli } from '../helpers/cli-suite';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,7 @@ import { addEntry, buildDonation, buildSupporter, fakeStripeId } from '../factor
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
-describe('npm run cli -- export and reconcile', () => {
+describeCli('npm run cli -- export and reconcile', () => {
   it('writes the same CSV to a file and to stdout, and refuses bad options with a message', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-export-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', LOG_LEVEL: 'silent' };

@@ -1,3 +1,4 @@
+import { describeCli } from '../helpers/cli-suite';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -9,7 +10,7 @@ import { createDb } from '../../src/db/knex';
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
-describe('npm run cli -- users:create', () => {
+describeCli('npm run cli -- users:create', () => {
   it('creates a user with no password yet and prints a single-use link whose hash alone is stored', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-users-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', PUBLIC_URL: 'https://give.example.org' };
