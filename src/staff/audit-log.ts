@@ -28,16 +28,10 @@ export async function writeAudit(tx: Knex, actor: AuditActor, change: AuditChang
   });
 }
 
-export interface AuditEntry {
+export interface AuditEntry extends AuditChange {
   readonly id: number;
   readonly at: Date;
   readonly actor: string;
-  readonly action: string;
-  readonly entityType: string;
-  readonly entityId: string;
-  readonly organizationId: string | null;
-  readonly before: unknown;
-  readonly after: unknown;
 }
 
 export async function listAudit(db: Knex, options: { before?: number | undefined; limit: number }): Promise<AuditEntry[]> {

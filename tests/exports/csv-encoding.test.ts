@@ -1,17 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
+import { prng } from '../factories/seeded-random';
 import { csvField } from '../../src/exports/donation-columns';
 import { neutraliseCell } from '../../src/exports/csv-cells';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ['a', 'Z', '0', ' ', ',', '"', '\r', '\n', '\t', '=', '+', '-', '@', "'", ';', 'é', 'ñ', '€', '😀', '\\'];
 

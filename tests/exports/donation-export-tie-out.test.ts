@@ -1,4 +1,5 @@
 import { minorUnitExponent } from '../../src/lib/money';
+import { prng } from '../factories/seeded-random';
 import {
   buildCampaign, buildDonation, buildOrganization, buildSupporter, fakeStripeId, type CampaignRef, type DonationRef, type OrgRef,
 } from '../factories/ledger-world';
@@ -11,17 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** mulberry32: a small seeded PRNG, so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KINDS = ['payment', 'payment', 'payment', 'offline', 'refund', 'dispute', 'dispute_reversal'] as const;
 
