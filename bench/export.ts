@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createBenchDatabase } from './support/bench-database';
-import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport } from './support/benchmark';
+import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport, positiveInt } from './support/benchmark';
 import { spawnTsx, tail } from './support/child-processes';
 import { fillExportLedger } from './support/export-ledger';
 import { exportSqlText } from '../src/exports/donation-export-query';
@@ -14,14 +14,6 @@ const GOAL_RATIO = 3;
 const GOAL_RSS_MB = 200;
 const FROM = '2026-01-01';
 const TO = '2026-12-31';
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 interface ChildResult { ms: number; cpuMs: number; bytes: number; maxRssKb: number }
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import {
   checkLedger, countRows, createBareTable, createBenchDatabase, eventErrors, seedPendingMonthlyDonations, type BenchDatabase,
 } from './support/bench-database';
-import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport } from './support/benchmark';
+import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport, positiveInt } from './support/benchmark';
 import { freePort, spawnTsx, tail, waitForOk, type TsxChild } from './support/child-processes';
 import { startFakeStripe } from './support/fake-stripe';
 import type { LoadPlan, LoadResult } from './support/ingest-load';
@@ -21,14 +21,6 @@ interface Settings {
   readonly events: number;
   readonly concurrency: number;
   readonly warmup: number;
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
 }
 
 function readSettings(): Settings {

@@ -45,3 +45,12 @@ export class CleanupStack {
     }
   }
 }
+
+/** A size or count from the environment (e.g. BENCH_LEDGER_ENTRIES), else the default. */
+export function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}

@@ -1,5 +1,5 @@
 import { useAppWithStripe } from '../helpers/app-with-stripe';
-import { api, bearer, ensureOtherOrganization, signIn, staffUser, type Browserless } from './staff-helpers';
+import { api, bearer, ensureOtherOrganization, signIn, staffUser, type Browserless, submitForm } from './staff-helpers';
 
 const t = useAppWithStripe();
 const sessions = {} as Record<'admin' | 'staffOwn' | 'staffOther' | 'sponsor', Browserless>;
@@ -17,14 +17,8 @@ const page = async (who: keyof typeof sessions, route: string) => {
   return { status: res.status, location: res.headers.get('location'), html: await res.text() };
 };
 
-const post = async (who: keyof typeof sessions, route: string, form: Record<string, string>) => {
-  const res = await fetch(`${t.app.baseUrl}${route}`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: sessions[who].cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: sessions[who].csrf, ...form }).toString(),
-  });
-  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
-};
+const post = (who: keyof typeof sessions, route: string, form: Record<string, string>) =>
+  submitForm(t.app.baseUrl, sessions[who], route, form);
 
 const settingsRow = () => t.app.db('organizations').where({ slug: 'demo-network' })
   .first('embed_origins', 'ask_phone', 'ask_address', 'ask_note', 'retention_years');

@@ -70,3 +70,13 @@ export async function api(
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
+
+/** Posts a staff form as the browser would: the session cookie, its CSRF token, no redirect followed. */
+export async function submitForm(baseUrl: string, session: Browserless, route: string, form: Record<string, string>) {
+  const res = await fetch(`${baseUrl}${route}`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: session.csrf, ...form }).toString(),
+  });
+  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+}

@@ -1,5 +1,5 @@
 import { useAppWithStripe } from '../helpers/app-with-stripe';
-import { api, bearer, signIn, staffUser, type Browserless } from './staff-helpers';
+import { api, bearer, signIn, staffUser, type Browserless, submitForm } from './staff-helpers';
 
 const t = useAppWithStripe();
 const sessions = {} as Record<'staffOwn' | 'sponsor', Browserless>;
@@ -18,14 +18,8 @@ beforeAll(async () => {
   await t.app.db('supporters').whereIn('email', ['ana.updates@example.org', 'beto.updates@example.org']).update({ email_updates: true });
 });
 
-const post = async (who: keyof typeof sessions, route: string, form: Record<string, string>) => {
-  const res = await fetch(`${t.app.baseUrl}${route}`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: sessions[who].cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: sessions[who].csrf, ...form }).toString(),
-  });
-  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
-};
+const post = (who: keyof typeof sessions, route: string, form: Record<string, string>) =>
+  submitForm(t.app.baseUrl, sessions[who], route, form);
 const page = async (who: keyof typeof sessions, route: string) => {
   const res = await fetch(`${t.app.baseUrl}${route}`, { headers: { cookie: sessions[who].cookie } });
   return { status: res.status, html: await res.text() };
