@@ -19,6 +19,7 @@ import { createDb } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import { createLogger } from '../src/lib/logger';
 import { formatTable, type Benchmark } from './support/benchmark';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../tests/helpers/chromium';
 
 const PAGE_GOAL_BYTES = 40 * 1024;
 
@@ -70,11 +71,7 @@ export const benchmark: Benchmark = {
     server.on('request', createApp(buildContainer(config, { db, logger: createLogger('silent') })));
 
     ctx.progress('launching Chromium');
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    const browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: [...CHROMIUM_ARGS] });
     ctx.defer(() => browser.close());
 
     const rows: string[][] = [];

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../helpers/chromium';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- axe's results are plain JSON read by the test */
@@ -8,14 +9,9 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 export const ARTIFACTS = path.resolve(__dirname, '../artifacts');
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Debian's Chromium; a test never downloads a browser. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+/** `CHROMIUM_PATH`, else the npm-installed Chromium; a test never downloads a browser. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: [...CHROMIUM_ARGS] });
 }
 
 /**
