@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
 import { createDb } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
+import { createFromTemplate, knexOverPglite, pgliteFromDump } from './test-db-template';
 
 export interface TestDb {
   readonly db: Knex;
@@ -17,12 +18,14 @@ function assertTestDatabase(url: URL): void {
 
 /**
  * A fresh, migrated database per test file: a new PostgreSQL database on the server named by
- * TEST_DATABASE_URL when it is set, else an in-memory PGlite.
+ * TEST_DATABASE_URL when it is set, else an in-memory PGlite; a copy of the run's migrated
+ * template when jest's global setup made one (test-db-template.ts).
  */
 export async function createTestDb(): Promise<TestDb> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const db = createDb({});
+    const copy = await pgliteFromDump();
+    const db = copy ? knexOverPglite(copy) : createDb({});
     await migrateLatest(db);
     return { db, kind: 'pglite', destroy: () => db.destroy() };
   }
@@ -30,7 +33,7 @@ export async function createTestDb(): Promise<TestDb> {
   assertTestDatabase(admin);
   const name = `colecta_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const adminDb = knexFactory({ client: 'pg', connection: admin.toString(), pool: { min: 0, max: 1 } });
-  await adminDb.raw(`create database ${name}`);
+  if (!(await createFromTemplate(adminDb, name))) await adminDb.raw(`create database ${name}`);
   const url = new URL(admin.toString());
   url.pathname = `/${name}`;
   const db = createDb({ databaseUrl: url.toString(), poolMax: 12 });
