@@ -8,17 +8,21 @@ interface MigrationModule {
   down(knex: Knex): Promise<void>;
 }
 
-// Reads migrations/ ourselves so the same TypeScript files load under tsx, jest and
-// anything else that can require .ts, without knex guessing at extensions.
+// Reads migrations/ ourselves so the same files load under tsx and jest (TypeScript) and
+// compiled in dist/ (JavaScript), without knex guessing at extensions. A migration is
+// recorded by its source name, `….ts`, whichever form ran it, so a database migrated by one
+// is up to date for the other.
+const MIGRATION_FILE = /^\d{14}_[a-z0-9_]+\.(ts|js)$/;
+
 const migrationSource: Knex.MigrationSource<string> = {
   async getMigrations() {
     return fs
       .readdirSync(MIGRATIONS_DIR)
-      .filter((name) => /^\d{14}_[a-z0-9_]+\.ts$/.test(name))
+      .filter((name) => MIGRATION_FILE.test(name))
       .sort();
   },
   getMigrationName(name) {
-    return name;
+    return name.replace(/\.js$/, '.ts');
   },
   async getMigration(name) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
