@@ -11,6 +11,7 @@ import { AppError } from './lib/errors';
 import { createApiToken, roleSchema } from './staff/api-token-service';
 import { purgeExpiredSupporters } from './supporters/retention-service';
 import { inviteUser } from './staff/first-sign-in';
+import { SETUP_OPTIONS, setupCommand } from './setup/setup-command';
 
 interface Command {
   readonly summary: string;
@@ -29,6 +30,14 @@ const COMMANDS: Record<string, Command> = {
     async run(c) {
       const applied = await migrateLatest(c.db);
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');
+    },
+  },
+  setup: {
+    summary: 'first run without a browser: --sponsor-name "…" --ein NN-NNNNNNN --sponsor-address "…" [--sponsor-email address] --organization "Name" --organization-slug slug --time-zone Area/City --admin-email address; prints the admin\'s one-time sign-in link',
+    options: SETUP_OPTIONS,
+    async run(c, values) {
+      await migrateLatest(c.db);
+      for (const line of await setupCommand(c.db, c.config.publicUrl, values)) console.log(line);
     },
   },
   demo: {
@@ -160,6 +169,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
     console.error(error instanceof ConfigError || error instanceof AppError || error instanceof TypeError ? error.message : error);
+    if (error instanceof AppError) for (const f of error.fields ?? []) console.error(`  ${f.field}: ${f.message}`);
     process.exit(1);
   },
 );

@@ -1,25 +1,15 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
-import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
 import { ConfigError, loadConfig } from './config';
 import { buildContainer } from './container';
 import { migrateLatest } from './db/migrate';
-import { ensureFirstAdmin } from './staff/first-sign-in';
+import { firstRunMessages } from './setup/first-run';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const c = buildContainer(config);
   await migrateLatest(c.db);
-  if (!config.databaseUrl) {
-    const organizations = await c.db('organizations').count<{ n: number }>('* as n').first();
-    if (Number(organizations?.n ?? 0) === 0) {
-      await ensureDemo(c.db);
-      console.log(`Demo campaign created: ${config.publicUrl}/donate/${DEMO_CAMPAIGN_SLUG}`);
-      console.log(`Its progress: ${config.publicUrl}/api/campaigns/${DEMO_CAMPAIGN_SLUG}/progress`);
-    }
-    const firstAdmin = await ensureFirstAdmin(c.db, config.publicUrl);
-    if (firstAdmin) console.log(`Staff sign-in (one time, 24 h): ${firstAdmin.link} sets the password of ${firstAdmin.email}`);
-  }
+  for (const line of await firstRunMessages(c.db, { publicUrl: config.publicUrl, demoMode: config.demoMode })) console.log(line);
   if (config.demoMode) console.log('Demo mode: no STRIPE_SECRET_KEY is set, so no money can move.');
 
   const app = createApp(c);

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { insertSponsor } from '../sponsor/sponsor-repository';
+import { DEFAULT_RECEIPT_STATEMENT } from '../sponsor/sponsor-schemas';
 
 export const DEMO_ORGANIZATION_SLUG = 'demo-network';
 export const DEMO_CAMPAIGN_SLUG = 'organizer-training';
@@ -10,16 +12,20 @@ const EARMARKS = [
   { code: 'general', label_en: 'Where most needed', label_es: 'Donde más se necesite', goal: null, position: 4 },
 ];
 
-/** Creates the demo organization and its campaign; running it again changes nothing. */
+/** The demo's sponsor, made only when the deployment has none yet: a real sponsor is never replaced. */
+export const DEMO_SPONSOR = {
+  legalName: 'Demo Fiscal Sponsor, Inc.', ein: '00-0000000', address: '100 Main Street, Seattle, WA 98101',
+  contactEmail: 'sponsor@localhost.test', receiptStatement: DEFAULT_RECEIPT_STATEMENT,
+};
+
+/** Creates the demo organization and its campaign (and the demo sponsor when there is none); running it again changes nothing. */
 export async function ensureDemo(db: Knex): Promise<{ created: boolean }> {
   return db.transaction(async (tx) => {
+    await insertSponsor(tx, DEMO_SPONSOR);
     const inserted = await tx('organizations')
       .insert({
         slug: DEMO_ORGANIZATION_SLUG,
         name: 'Demo Immigrant Rights Network',
-        sponsor_legal_name: 'Demo Fiscal Sponsor, Inc.',
-        sponsor_ein: '00-0000000',
-        sponsor_address: '100 Main Street, Seattle, WA 98101',
         receipt_text_en: 'No goods or services were provided in exchange for this contribution.',
         receipt_text_es: 'No se proporcionaron bienes ni servicios a cambio de esta contribución.',
       })

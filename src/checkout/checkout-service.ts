@@ -54,6 +54,7 @@ export async function startCheckout(deps: CheckoutDeps, req: CheckoutRequest): P
 
   const chargeAmount = req.coverFees ? grossUpForFees(req.amount, campaign.feeRule) : req.amount;
   const settings = await findFormSettings(deps.db, campaign.id);
+  if (settings?.archived) throw new AppError(404, 'campaign_not_found', 'This campaign was not found or is not taking gifts');
   const problems = [...campaignFieldProblems(campaign, req, chargeAmount), ...(settings ? unaskedFieldProblems(settings.ask, req) : [])];
   if (problems.length > 0) throw AppError.invalid(problems);
 

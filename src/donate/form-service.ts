@@ -25,7 +25,7 @@ export async function loadFormContext(db: Knex, slug: string, locale: Locale, no
   if (!campaign || campaign.status === 'draft') throw AppError.notFound('Campaign');
   const [settings, progress] = await Promise.all([findFormSettings(db, campaign.id), campaignProgress(db, slug, locale)]);
   if (!settings) throw AppError.notFound('Campaign');
-  return { campaign, settings, progress, open: isOpen(campaign, now) };
+  return { campaign, settings, progress, open: isOpen(campaign, now) && !settings.archived };
 }
 
 export type FormOutcome =

@@ -69,6 +69,11 @@ export async function planMessage(db: Knex, row: EmailRow, publicUrl: string): P
       return plan({ locale, ...(row.data as Record<string, unknown>) });
     case 'password_reset':
       return plan({ locale, link: String(need(row.data.link, 'a reset link')), minutes: Number(row.data.minutes ?? 60) });
+    case 'staff_invitation':
+      return plan({
+        locale, link: String(need(row.data.link, 'an invitation link')), hours: Number(row.data.hours ?? 24),
+        role: String(row.data.role ?? 'staff'), organization: row.data.organization ?? null, invitedBy: String(row.data.invitedBy ?? 'An admin'),
+      });
     default:
       throw new Error(`unknown email template ${String(row.template)}`);
   }

@@ -12,10 +12,11 @@ import { campaignTotals, type createTotalsCache } from '../ledger/totals-service
 import type { PaymentGateway } from '../stripe/payment-types';
 import { erasureResultSchema, eraseSupporterOnRequest } from '../supporters/supporter-erasure-service';
 import { route, type ApiRoute } from './api-route-table';
+import { goingLiveApiRoutes } from './going-live-api';
+import { readOrganization, updateOrganization } from '../organizations/organization-admin-service';
+import { organizationPatchSchema, organizationViewSchema } from '../organizations/organization-schemas';
 import { listAudit } from './audit-log';
-import {
-  organizationParams, organizationSettingsPatchSchema, organizationSettingsSchema, readOrganizationSettings, updateOrganizationSettings,
-} from './organization-settings-service';
+import { organizationParams } from './organization-settings-service';
 import { assertCanRead, readableOrganization } from './principal';
 import { createTokenAs, listTokens, revokeToken, tokenCreateSchema, tokenViewSchema } from './token-admin-service';
 
@@ -34,7 +35,9 @@ const totalsSchema = money.extend({
 });
 
 /** Every /api/admin route: parse, one service call, answer. */
-export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totalsCache: ReturnType<typeof createTotalsCache> }): ApiRoute[] {
+export function adminApiRoutes(deps: {
+  db: Knex; gateway: PaymentGateway; totalsCache: ReturnType<typeof createTotalsCache>; publicUrl: string;
+}): ApiRoute[] {
   const { db } = deps;
   return [
     route({
@@ -116,14 +119,16 @@ export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totals
       },
     }),
     route({
-      method: 'get', path: '/api/admin/organizations/:organization', summary: 'An organization\'s form settings: embedding origins, optional fields, retention',
-      params: organizationParams, response: organizationSettingsSchema,
-      handle: ({ principal, params }) => readOrganizationSettings(db, principal, params.organization),
+      method: 'get', path: '/api/admin/organizations/:organization',
+      summary: 'An organization: name, time zone, fees, receipt text, archive state and form settings (embedding origins, optional fields, retention)',
+      params: organizationParams, response: organizationViewSchema,
+      handle: ({ principal, params }) => readOrganization(db, principal, params.organization),
     }),
     route({
-      method: 'patch', path: '/api/admin/organizations/:organization', summary: 'Change an organization\'s embedding origins, optional fields or retention (audited)',
-      params: organizationParams, body: organizationSettingsPatchSchema, response: organizationSettingsSchema,
-      handle: ({ principal, params, body }) => updateOrganizationSettings(db, principal, params.organization, body),
+      method: 'patch', path: '/api/admin/organizations/:organization',
+      summary: 'Change an organization (name, slug, time zone, fees, archive: admin; receipt text and form settings: its staff too); all or nothing, audited',
+      params: organizationParams, body: organizationPatchSchema, response: organizationViewSchema,
+      handle: ({ principal, params, body }) => updateOrganization(db, principal, params.organization, body),
     }),
     route({
       method: 'post', path: '/api/admin/supporters/:id/erase',
@@ -136,5 +141,6 @@ export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totals
       query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
       handle: async ({ query }) => ({ data: await listAudit(db, query) }),
     }),
+    ...goingLiveApiRoutes(deps),
   ];
 }

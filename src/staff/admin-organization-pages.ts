@@ -2,8 +2,9 @@ import { Router } from 'express';
 import { AppError } from '../lib/errors';
 import { parseOr422 } from '../lib/validation';
 import { staffPage } from './admin-page-kit';
+import { identityData, organizationListData } from '../organizations/organization-pages';
 import {
-  listOrganizationSettings, organizationParams, organizationSettingsPatchSchema, readOrganizationSettings, updateOrganizationSettings,
+  organizationParams, organizationSettingsPatchSchema, readOrganizationSettings, updateOrganizationSettings,
   type OrganizationSettings,
 } from './organization-settings-service';
 import type { StaffDeps } from './staff-context';
@@ -34,18 +35,20 @@ export function adminOrganizationPages(deps: StaffDeps): Router {
   });
 
   router.get('/admin/organizations', staffPage(deps, async (_req, res, page) => {
-    const organizations = await listOrganizationSettings(db, page.principal);
-    if (page.principal.role === 'staff' && organizations[0]) {
-      res.redirect(303, `/admin/organizations/${organizations[0].organization}`);
+    const data = await organizationListData(db, page.principal);
+    if (page.principal.role === 'staff' && data.organizations[0]) {
+      res.redirect(303, `/admin/organizations/${data.organizations[0].organization}`);
       return;
     }
-    page.render('organizations', 'Organizations', { organizations });
+    page.render('organizations', 'Organizations', data);
   }));
 
   router.get('/admin/organizations/:organization', staffPage(deps, async (req, _res, page) => {
     const { organization } = parseOr422(organizationParams, req.params);
     const settings = await readOrganizationSettings(db, page.principal, organization);
-    page.render('organization', settings.name, show(settings, page.principal.role !== 'sponsor', { saved: req.query.done === 'saved' }));
+    page.render('organization', settings.name, show(settings, page.principal.role !== 'sponsor', {
+      saved: req.query.done === 'saved', created: req.query.done === 'created', ...(await identityData(db, page.principal, organization)),
+    }));
   }));
 
   router.post('/admin/organizations/:organization', staffPage(deps, async (req, res, page) => {
@@ -61,6 +64,7 @@ export function adminOrganizationPages(deps: StaffDeps): Router {
         return { field: FIELD_NAMES[String(field)] ?? String(field), message: `${issue.message}${value}` };
       });
       page.render('organization', settings.name, show(settings, true, {
+        ...(await identityData(db, page.principal, organization)),
         errors, originsText: String(req.body.embed_origins ?? ''),
         originsError: errors.find((e) => e.field === 'embed_origins')?.message,
         retentionError: errors.find((e) => e.field === 'retention_years')?.message,

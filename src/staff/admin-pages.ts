@@ -6,9 +6,12 @@ import { staffPage } from './admin-page-kit';
 import { adminCampaignPages } from './admin-campaign-pages';
 import { adminExportPages } from './admin-export-pages';
 import { adminOrganizationPages } from './admin-organization-pages';
+import { organizationPages } from '../organizations/organization-pages';
 import { adminUpdatePages } from './admin-update-pages';
 import { adminErasurePages } from './admin-erasure-pages';
 import { adminGiftPages } from './admin-gift-pages';
+import { adminSponsorPages } from './admin-sponsor-pages';
+import { adminUserPages } from './admin-user-pages';
 import { listAudit } from './audit-log';
 import type { StaffDeps } from './staff-context';
 import { createTokenAs, listTokens, revokeToken, tokenCreateSchema } from './token-admin-service';
@@ -21,8 +24,11 @@ export function adminPages(deps: StaffDeps): Router {
   router.use(adminGiftPages(deps));
   router.use(adminExportPages(deps));
   router.use(adminOrganizationPages(deps));
+  router.use(organizationPages(deps));
   router.use(adminUpdatePages(deps));
   router.use(adminErasurePages(deps));
+  router.use(adminSponsorPages(deps));
+  router.use(adminUserPages(deps));
 
   router.get('/admin/tokens', staffPage(deps, async (_req, _res, page) => {
     const organizations = page.principal.role === 'admin' ? await db('organizations').orderBy('name').select('slug', 'name') : [];

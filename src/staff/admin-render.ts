@@ -20,9 +20,14 @@ hbs.registerHelper('datetime', (value: unknown) => {
   return Number.isNaN(date.getTime()) ? '' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 });
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hbs.registerHelper('slugHint', (hasGifts: unknown) => (hasGifts
+  ? 'Fixed: the organization has gifts, and receipts and exports name it'
+  : 'Lowercase letters, digits and hyphens; fixed once the organization has gifts'));
 hbs.registerHelper('json', (value: unknown) => (value == null ? '' : JSON.stringify(value, null, 1)));
 
 hbs.registerPartial('giftRows', fs.readFileSync(path.join(VIEWS_DIR, 'partial-gift-rows.hbs'), 'utf8'));
+hbs.registerPartial('field', fs.readFileSync(path.join(VIEWS_DIR, 'partial-field.hbs'), 'utf8'));
+hbs.registerPartial('errorList', fs.readFileSync(path.join(VIEWS_DIR, 'partial-error-list.hbs'), 'utf8'));
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 let layout: Handlebars.TemplateDelegate | null = null;

@@ -17,7 +17,11 @@ export interface CreatedToken {
 }
 
 export async function createApiToken(
-  db: Knex, input: { role: Role; organizationSlug?: string | undefined; label?: string | undefined; expiresAt?: Date | null },
+  db: Knex, input: {
+    role: Role; organizationSlug?: string | undefined; label?: string | undefined; expiresAt?: Date | null;
+    /** The signed-in user who made it: the token stops when that user is disabled. */
+    createdByUserId?: string | null;
+  },
 ): Promise<CreatedToken> {
   let organizationId: string | null = null;
   if (input.role === 'staff') {
@@ -32,7 +36,7 @@ export async function createApiToken(
   const [row] = await db('api_tokens')
     .insert({
       token_hash: hashToken(token), prefix: token.slice(0, 8), role: input.role, organization_id: organizationId,
-      label: input.label ?? '', expires_at: input.expiresAt ?? null,
+      label: input.label ?? '', expires_at: input.expiresAt ?? null, created_by_user_id: input.createdByUserId ?? null,
     })
     .returning('id');
   return { id: row.id, token };

@@ -24,11 +24,13 @@ export function bearerTokenResolver(db: Knex): PrincipalResolver {
     if (!header) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new AppError(401, 'unauthenticated', 'Send "Authorization: Bearer <token>"');
-    const row = await db('api_tokens')
-      .where({ token_hash: hashToken(match[1] as string) })
-      .whereNull('revoked_at')
-      .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()))
-      .first('id', 'role', 'organization_id', 'prefix', 'last_used_at');
+    // A token made by a user who is now disabled stops with them, at once.
+    const row = await db('api_tokens as t').leftJoin('staff_users as u', 'u.id', 't.created_by_user_id')
+      .where({ 't.token_hash': hashToken(match[1] as string) })
+      .whereNull('t.revoked_at')
+      .whereNull('u.disabled_at')
+      .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', db.fn.now()))
+      .first('t.id', 't.role', 't.organization_id', 't.prefix', 't.last_used_at');
     if (!row) throw new AppError(401, 'unauthenticated', 'This token is unknown, revoked or expired');
     // At most one write a minute per token: a busy script should not turn every read into a commit.
     if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {

@@ -6,6 +6,7 @@ import { adminPages } from './admin-pages';
 import { adminApiRoutes } from './admin-api';
 import { mountRoutes, openApiDocument } from './api-route-table';
 import { authRoutes } from './auth-routes';
+import { setupPages } from '../setup/setup-pages';
 import { bearerTokenResolver, requirePrincipal } from './principal';
 import { sessionCookieResolver } from './session-resolver';
 import { DEFAULT_SESSION_POLICY } from './session-service';
@@ -31,6 +32,7 @@ export function staffRoutes(deps: StaffDeps): Router {
 
   router.use('/admin', express.urlencoded({ extended: false, limit: '32kb' }));
   router.use(authRoutes(deps));
+  router.use(setupPages(deps));
   router.use(adminPages(deps));
   router.use('/admin', adminPageErrors);
 

@@ -43,7 +43,7 @@ export async function createTokenAs(db: Knex, principal: Principal, input: z.inf
   return db.transaction(async (tx) => {
     const created = await createApiToken(tx, {
       role: input.role, organizationSlug: orgSlug, label: input.label,
-      expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
+      expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000), createdByUserId: principal.userId,
     });
     const row = await tx('api_tokens').where({ id: created.id }).first('organization_id', 'prefix', 'role', 'label');
     if (row.organization_id) assertCanWrite(principal, row.organization_id);

@@ -45,6 +45,9 @@ export const SAMPLE_MODELS: Record<string, Record<string, unknown>> = {
   ], totals: [{ currency: 'USD', amount: '$65.00' }] },
   manage_link: { ...base, organization: null, link: 'http://localhost:3000/manage/abcdefghijklmnopqrstuvwxyz', minutes: 60 },
   password_reset: { link: 'https://give.example/admin/reset?token=abc_DEF-123', minutes: 60 },
+  staff_invitation: {
+    link: 'https://give.example/admin/reset?token=abc_DEF-123', hours: 24, role: 'staff', organization: 'Red de Derechos <Demo>', invitedBy: 'admin@example.org',
+  },
   staff_new_gift: { ...base, gift: { ...gift, anonymous: true }, entry, original: null },
   staff_digest: { ...base, day: 'November 22, 2026', count: 2, gifts: [
     { receiptNumber: '2026-000042', donor: 'Ana Pérez', campaign: 'Organizer training 2027', amount: '$20.91' },

@@ -5,7 +5,7 @@ import { launchChromium } from '../browser/browser';
 import { SAMPLE_MODELS } from './sample-models';
 
 const renderer = createEmailRenderer();
-const STAFF_ONLY = new Set(['staff_new_gift', 'staff_digest', 'password_reset']);
+const STAFF_ONLY = new Set(['staff_new_gift', 'staff_digest', 'password_reset', 'staff_invitation']);
 const ARTIFACTS = path.resolve(__dirname, '../artifacts/emails');
 
 describe('email templates', () => {
@@ -30,7 +30,7 @@ describe('email templates', () => {
         expect(out.html).toMatch(/^<!doctype html>/);
         expect(out.html).not.toMatch(/<img|url\(|https?:\/\/[^"]*\.(png|jpe?g|gif)/i);
         expect(out.text).not.toMatch(/<\/?(p|table|td|a)\b|&amp;|&lt;/);
-        if (name !== 'manage_link' && name !== 'password_reset') {
+        if (name !== 'manage_link' && name !== 'password_reset' && name !== 'staff_invitation') {
           expect(out.html).toContain('Red de Derechos &lt;Demo&gt;');
           expect(out.text).toContain('Red de Derechos <Demo>');
         }

@@ -13,7 +13,7 @@ export async function buildOrganization(db: Knex, overrides: { timeZone?: string
   const slug = overrides.slug ?? `org-${tag()}`;
   const timeZone = overrides.timeZone ?? 'America/Los_Angeles';
   const [row] = await db('organizations').insert({
-    slug, name: `Org ${slug}`, sponsor_legal_name: 'Sponsor, Inc.', sponsor_ein: '00-0000000', sponsor_address: '1 Main St',
+    slug, name: `Org ${slug}`,
     time_zone: timeZone,
   }).returning('id');
   return { id: row.id, slug, timeZone };

@@ -58,12 +58,14 @@ export interface TestAppOptions {
   readonly demo?: boolean;
   /** Settings over the test defaults (e.g. small CHECKOUT_LIMIT_* to test the limits). */
   readonly env?: Readonly<Record<string, string>>;
+  /** A database with nothing in it (no demo sponsor, organization or campaign), as on a first start. */
+  readonly empty?: boolean;
 }
 
 /** The whole app in-process on port 0, with its own database and Stripe behind nock (or the demo's). */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDb();
-  await ensureDemo(testDb.db);
+  if (!options.empty) await ensureDemo(testDb.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-test-'));
   // Listening first, so that demo mode can be told its own public address.
   const server = http.createServer();

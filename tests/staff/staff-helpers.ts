@@ -7,8 +7,7 @@ export const PASSWORD = 'correct horse battery staple';
 /** A second organization with its own campaign, for "another organization's staff". */
 export async function ensureOtherOrganization(db: Knex): Promise<{ organizationId: string; campaignSlug: string }> {
   await db('organizations').insert({
-    slug: 'other-network', name: 'Other Network', sponsor_legal_name: 'Other Sponsor', sponsor_ein: '11-1111111',
-    sponsor_address: '1 Elsewhere',
+    slug: 'other-network', name: 'Other Network',
   }).onConflict('slug').ignore();
   const org = await db('organizations').where({ slug: 'other-network' }).first('id');
   await db('campaigns').insert({

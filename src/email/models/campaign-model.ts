@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { campaignProgress } from '../../ledger/progress-service';
 import { money, percentOf, type EmailLocale } from '../format';
-import { ORGANIZATION_COLUMNS, SUPPORTER_COLUMNS, organizationView, supporterView } from './shared';
+import { ORGANIZATION_COLUMNS, SUPPORTER_COLUMNS, organizationOf, supporterView } from './shared';
 
 export interface BarView {
   readonly label: string;
@@ -40,7 +40,7 @@ async function loadCampaignModel(db: Knex, campaignId: string, supporterId: stri
   ];
   return {
     locale,
-    organization: organizationView(row, locale),
+    organization: await organizationOf(db, row, locale),
     supporter: supporterView(row),
     campaign: { title: String(row[`title_${locale}`]), url: `${publicUrl}/donate/${String(row.slug)}?lang=${locale}` },
     progress: { overall: bars[0] as BarView, earmarks: bars.slice(1), supporters: progress.supporters },

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { longDate, money, type EmailLocale } from '../format';
-import { ORGANIZATION_COLUMNS, SUPPORTER_COLUMNS, organizationView, supporterView } from './shared';
+import { ORGANIZATION_COLUMNS, SUPPORTER_COLUMNS, organizationOf, supporterView } from './shared';
 
 const GIFT_COLUMNS = [
   'd.id as donation_id', 'd.amount as donation_amount', 'd.charge_amount', 'd.currency as donation_currency',
@@ -54,7 +54,7 @@ export async function loadLedgerModel(db: Knex, ledgerEntryId: number, locale: E
   }
   return {
     locale,
-    organization: organizationView(row, locale),
+    organization: await organizationOf(db, row, locale),
     supporter: supporterView(row),
     gift,
     entry: {
@@ -87,7 +87,7 @@ export async function loadDonationModel(db: Knex, donationId: string, locale: Em
   const currency = String(row.donation_currency);
   return {
     locale,
-    organization: organizationView(row, locale),
+    organization: await organizationOf(db, row, locale),
     supporter: supporterView(row),
     gift: giftView(row, locale),
     started: longDate(row.donation_created_at as Date, locale, String(row.time_zone)),

@@ -1,8 +1,11 @@
+import type { Knex } from 'knex';
+import { findSponsor } from '../../sponsor/sponsor-repository';
+import type { Sponsor } from '../../sponsor/sponsor-schemas';
 import type { EmailLocale } from '../format';
 
 /** Columns every message about one organization needs, read with an `o.` alias. */
 export const ORGANIZATION_COLUMNS = [
-  'o.name as org_name', 'o.sponsor_legal_name', 'o.sponsor_ein', 'o.sponsor_address', 'o.receipt_text_en',
+  'o.name as org_name', 'o.receipt_text_en',
   'o.receipt_text_es', 'o.time_zone',
 ];
 
@@ -24,16 +27,21 @@ export interface OrganizationView {
   readonly receiptText: string;
 }
 
-export function organizationView(row: Record<string, unknown>, locale: EmailLocale): OrganizationView {
+export function organizationView(row: Record<string, unknown>, sponsor: Sponsor | null, locale: EmailLocale): OrganizationView {
   const own = String(row[`receipt_text_${locale}`] ?? '').trim();
   return {
     name: String(row.org_name),
-    sponsorLegalName: String(row.sponsor_legal_name),
-    sponsorEin: String(row.sponsor_ein),
-    sponsorAddress: String(row.sponsor_address),
-    // The statement the IRS asks for is always there, whatever the organization wrote.
-    receiptText: own || NO_GOODS[locale],
+    sponsorLegalName: sponsor?.legalName ?? '',
+    sponsorEin: sponsor?.ein ?? '',
+    sponsorAddress: sponsor?.address ?? '',
+    // The statement the IRS asks for is always there, whatever the organization or sponsor wrote.
+    receiptText: own || sponsor?.receiptStatement[locale].trim() || NO_GOODS[locale],
   };
+}
+
+/** The organization's part of a message, with the deployment's sponsor read through its repository. */
+export async function organizationOf(db: Knex, row: Record<string, unknown>, locale: EmailLocale): Promise<OrganizationView> {
+  return organizationView(row, await findSponsor(db), locale);
 }
 
 export interface SupporterView {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { longDate, money, type EmailLocale } from '../format';
-import { ORGANIZATION_COLUMNS, SUPPORTER_COLUMNS, organizationView, supporterView } from './shared';
+import { ORGANIZATION_COLUMNS, SUPPORTER_COLUMNS, organizationOf, supporterView } from './shared';
 
 interface GiftRow {
   receipt_number: string; occurred_at: Date; gross: number; returned: number; currency: string;
@@ -51,7 +51,7 @@ export async function loadYearEndModel(db: Knex, supporterId: string, year: numb
   return {
     locale,
     year,
-    organization: organizationView(row, locale),
+    organization: await organizationOf(db, row, locale),
     supporter: supporterView(row),
     lines,
     totals: [...totals].map(([currency, total]) => ({ currency: currency.toUpperCase(), amount: money(total, currency, locale) })),
