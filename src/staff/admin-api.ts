@@ -24,6 +24,8 @@ const entryParams = z.object({ id: z.coerce.number().int().positive().max(Number
 const money = z.object({
   gross: z.number().int(), fees: z.number().int(), net: z.number().int(), refunded: z.number().int(),
   disputed: z.number().int(), raised: z.number().int(),
+  sponsorFee: z.number().int().describe('the fiscal sponsor\'s administrative fee, as charged on each entry'),
+  netToOrganization: z.number().int().describe('net less the sponsor fee'),
 });
 const totalsSchema = money.extend({
   campaign: z.string(), currency: z.string(), goal: z.number().int().nullable(), entries: z.number().int(),
