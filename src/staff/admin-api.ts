@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { booksApiRoutes } from '../books/books-api';
+import type { BooksService } from '../books/books-service';
 import { z } from 'zod';
 import {
   campaignViewSchema, createCampaignSchema, slugSchema, updateCampaignSchema,
@@ -36,7 +38,9 @@ const totalsSchema = money.extend({
 });
 
 /** Every /api/admin route: parse, one service call, answer. */
-export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totalsCache: ReturnType<typeof createTotalsCache> }): ApiRoute[] {
+export function adminApiRoutes(deps: {
+  db: Knex; gateway: PaymentGateway; totalsCache: ReturnType<typeof createTotalsCache>; books: BooksService;
+}): ApiRoute[] {
   const { db } = deps;
   return [
     route({
@@ -138,5 +142,6 @@ export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totals
       query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
       handle: async ({ query }) => ({ data: await listAudit(db, query) }),
     }),
+    ...booksApiRoutes(deps.books),
   ];
 }
