@@ -15,6 +15,8 @@ let admin: string;
 const payoutId = 'po_test_books_api';
 
 const run = promisify(execFile);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- error bodies are whatever JSON the app sent
+const json = async (res: Response): Promise<any> => res.json();
 
 /** PDF text through pdf.js, in a Node process of its own: pdf.js is an ES module, which these CommonJS tests cannot import. */
 async function pdfText(bytes: Uint8Array): Promise<string> {
@@ -96,7 +98,7 @@ describe('GET /api/admin/exports/statement.csv and .pdf', () => {
     expect(bad.status).toBe(401);
     const res = await fetch(`${app.baseUrl}/api/admin/exports/statement.csv?organization=books-network&month=2026-13`, { headers: { authorization: `Bearer ${admin}` } });
     expect(res.status).toBe(422);
-    expect((await res.json()).error.fields).toEqual([{ field: 'month', message: 'must be a month as YYYY-MM' }]);
+    expect((await json(res)).error.fields).toEqual([{ field: 'month', message: 'must be a month as YYYY-MM' }]);
     expect((await getCsv(app, '/api/admin/exports/statement.csv?organization=nobody&month=2026-11', admin)).status).toBe(404);
     const other = await tokenFor(app.db, 'staff', 'demo-network');
     expect((await getCsv(app, '/api/admin/exports/statement.csv?organization=books-network&month=2026-11', other)).status).toBe(403);
@@ -112,7 +114,7 @@ describe('GET /api/admin/exports/journal.csv', () => {
       body: JSON.stringify({ accounts: { earmarks: { travel: { name: 'Restricted Contributions:Travel', code: '4010' } } } }),
     });
     expect(patch.status).toBe(200);
-    expect((await patch.json()).accounts.earmarks.travel).toEqual({ name: 'Restricted Contributions:Travel', code: '4010' });
+    expect((await json(patch)).accounts.earmarks.travel).toEqual({ name: 'Restricted Contributions:Travel', code: '4010' });
 
     const qbo = await getCsv(app, `/api/admin/exports/journal.csv?format=quickbooks&payout=${payoutId}`, admin);
     expect(qbo.status).toBe(200);
@@ -146,7 +148,7 @@ describe('GET /api/admin/exports/journal.csv', () => {
     expect((await getCsv(app, `/api/admin/exports/journal.csv?format=xero&payout=${payoutId}`, sponsor)).status).toBe(200);
     const both = await fetch(`${app.baseUrl}/api/admin/exports/journal.csv?format=xero&payout=${payoutId}&from=2026-11-01&to=2026-11-02`, { headers: { authorization: `Bearer ${admin}` } });
     expect(both.status).toBe(422);
-    expect((await both.json()).error.fields[0].field).toBe('from');
+    expect((await json(both)).error.fields[0].field).toBe('from');
     const change = await fetch(`${app.baseUrl}/api/admin/books/accounts`, {
       method: 'PATCH', headers: { authorization: `Bearer ${sponsor}`, 'content-type': 'application/json' }, body: JSON.stringify({ xeroTaxRate: 'GST Free' }),
     });
@@ -156,7 +158,7 @@ describe('GET /api/admin/exports/journal.csv', () => {
       body: JSON.stringify({ accounts: { bank: { name: 'Checking, main', code: '1000' } } }),
     });
     expect(badName.status).toBe(422);
-    expect((await badName.json()).error.fields).toEqual([{ field: 'accounts.bank.name', message: 'must not contain a comma' }]);
+    expect((await json(badName)).error.fields).toEqual([{ field: 'accounts.bank.name', message: 'must not contain a comma' }]);
     const read = await fetch(`${app.baseUrl}/api/admin/books/accounts`, { headers: { authorization: `Bearer ${own}` } });
     expect(read.status).toBe(403);
   });
