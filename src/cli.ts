@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { booksCheckCommand, statementCommand } from './books/books-commands';
 import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
 import { ConfigError, loadConfig } from './config';
 import { buildContainer, type Container } from './container';
@@ -134,6 +135,22 @@ const COMMANDS: Record<string, Command> = {
       const p = await reconcilePayout(c, payoutId);
       console.log(`Payout ${p.id} (${p.status}, arriving ${p.arrivalDate}): ${p.amount} ${p.currency} in minor units`);
       console.log(`${p.transactions} balance transactions, ${p.matched} matched to ledger entries (net ${p.entriesNet}), ${p.unmatched} unmatched; difference ${p.difference}`);
+    },
+  },
+  statement: {
+    summary: "an organization's month: --organization slug --month YYYY-MM [--format csv|pdf] [--lang en|es] [--out file]",
+    options: { organization: { type: 'string' }, month: { type: 'string' }, format: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' } },
+    async run(c, values) {
+      await migrateLatest(c.db);
+      await statementCommand(c.books, values);
+    },
+  },
+  'books:check': {
+    summary: 'prove the ledger, export, staff totals, statements, journals and payouts agree to the cent: --from YYYY-MM-DD --to YYYY-MM-DD',
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+    async run(c, values) {
+      await migrateLatest(c.db);
+      await booksCheckCommand(c, values);
     },
   },
 };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
+import { createBooksService, type BooksService } from './books/books-service';
 import type { Config } from './config';
 import { createDb } from './db/knex';
 import { outboxTransport, smtpTransport, type MailTransport } from './email/mail-transport';
@@ -23,6 +24,8 @@ export interface Container {
   readonly renderer: EmailRenderer;
   /** Sends the emails table's queued messages; server.ts starts and stops it, tests drain it. */
   readonly outbox: OutboxWorker;
+  /** The fiscal sponsor's statements, journals and their accounts. */
+  readonly books: BooksService;
 }
 
 export interface ContainerOverrides {
@@ -53,5 +56,6 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   const outbox = createOutboxWorker({
     db, transport, renderer, logger, publicUrl: config.publicUrl, mailFrom: config.mailFrom,
   });
-  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox };
+  const books = createBooksService(db);
+  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox, books };
 }

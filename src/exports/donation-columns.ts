@@ -52,6 +52,8 @@ const COLUMNS: readonly Column[] = [
   { name: 'stripe_payout_id', sql: 'pbt.payout_id', kind: 'text' },
   { name: 'receipt_number', sql: 'le.receipt_number', kind: 'text' },
   { name: 'note', sql: 'd.note', kind: 'text' },
+  { name: 'sponsor_fee', sql: 'le.sponsor_fee', kind: 'amount' },
+  { name: 'net_to_organization', sql: 'le.net - le.sponsor_fee', kind: 'amount' },
 ];
 
 export const DONATION_EXPORT_HEADER: readonly string[] = COLUMNS.map((c) => c.name);

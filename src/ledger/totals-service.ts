@@ -13,6 +13,10 @@ export interface MoneyFigures {
   readonly disputed: number;
   /** The sum of every entry's gross: the public progress figure. */
   readonly raised: number;
+  /** The fiscal sponsor's administrative fee, each entry's as charged (negative on refunds). */
+  readonly sponsorFee: number;
+  /** What the organization keeps: net less the sponsor's fee. */
+  readonly netToOrganization: number;
 }
 
 export interface CampaignTotals extends MoneyFigures {
@@ -30,11 +34,13 @@ interface SumRow {
   earmark_id: string | null; month: string | null; frequency: string | null;
   g_earmark: number; g_month: number; g_frequency: number;
   gross: number; fees: number; net: number; refunded: number; disputed: number; raised: number; entries: number;
+  sponsor_fee: number;
 }
 
 const figures = (r: SumRow | undefined): MoneyFigures => ({
   gross: Number(r?.gross ?? 0), fees: Number(r?.fees ?? 0), net: Number(r?.net ?? 0),
   refunded: Number(r?.refunded ?? 0), disputed: Number(r?.disputed ?? 0), raised: Number(r?.raised ?? 0),
+  sponsorFee: Number(r?.sponsor_fee ?? 0), netToOrganization: Number(r?.net ?? 0) - Number(r?.sponsor_fee ?? 0),
 });
 
 interface LedgerSums {
@@ -58,7 +64,8 @@ async function ledgerSums(db: Knex, campaignId: string, organizationId: string, 
        coalesce(sum(l.net), 0)::bigint as net,
        coalesce(-sum(l.gross) filter (where l.kind = 'refund'), 0)::bigint as refunded,
        coalesce(-sum(l.gross) filter (where l.kind in ('dispute', 'dispute_reversal')), 0)::bigint as disputed,
-       coalesce(sum(l.gross), 0)::bigint as raised
+       coalesce(sum(l.gross), 0)::bigint as raised,
+       coalesce(sum(l.sponsor_fee), 0)::bigint as sponsor_fee
      from ledger_entries l
      left join donations d on d.id = l.donation_id and d.campaign_id = :campaignId
      where l.campaign_id = :campaignId and l.currency = :currency

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { booksApiRoutes } from '../books/books-api';
+import type { BooksService } from '../books/books-service';
 import { z } from 'zod';
 import {
   campaignViewSchema, createCampaignSchema, slugSchema, updateCampaignSchema,
@@ -25,6 +27,8 @@ const entryParams = z.object({ id: z.coerce.number().int().positive().max(Number
 const money = z.object({
   gross: z.number().int(), fees: z.number().int(), net: z.number().int(), refunded: z.number().int(),
   disputed: z.number().int(), raised: z.number().int(),
+  sponsorFee: z.number().int().describe('the fiscal sponsor\'s administrative fee, as charged on each entry'),
+  netToOrganization: z.number().int().describe('net less the sponsor fee'),
 });
 const totalsSchema = money.extend({
   campaign: z.string(), currency: z.string(), goal: z.number().int().nullable(), entries: z.number().int(),
@@ -37,6 +41,7 @@ const totalsSchema = money.extend({
 /** Every /api/admin route: parse, one service call, answer. */
 export function adminApiRoutes(deps: {
   db: Knex; gateway: PaymentGateway; totalsCache: ReturnType<typeof createTotalsCache>; publicUrl: string;
+  books: BooksService;
 }): ApiRoute[] {
   const { db } = deps;
   return [
@@ -142,5 +147,6 @@ export function adminApiRoutes(deps: {
       handle: async ({ query }) => ({ data: await listAudit(db, query) }),
     }),
     ...goingLiveApiRoutes(deps),
+    ...booksApiRoutes(deps.books),
   ];
 }

@@ -5,6 +5,7 @@ import { parseOr422 } from '../lib/validation';
 import { staffPage } from './admin-page-kit';
 import { adminCampaignPages } from './admin-campaign-pages';
 import { adminExportPages } from './admin-export-pages';
+import { adminBooksPages } from './admin-books-pages';
 import { adminOrganizationPages } from './admin-organization-pages';
 import { organizationPages } from '../organizations/organization-pages';
 import { adminUpdatePages } from './admin-update-pages';
@@ -23,6 +24,7 @@ export function adminPages(deps: StaffDeps): Router {
   router.use(adminCampaignPages(deps));
   router.use(adminGiftPages(deps));
   router.use(adminExportPages(deps));
+  router.use(adminBooksPages(deps));
   router.use(adminOrganizationPages(deps));
   router.use(organizationPages(deps));
   router.use(adminUpdatePages(deps));

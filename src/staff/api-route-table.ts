@@ -17,6 +17,8 @@ export interface ApiRoute<P extends Schema = Schema, Q extends Schema = Schema, 
   readonly status?: number;
   readonly response?: Schema;
   readonly adminOnly?: boolean;
+  /** A file instead of JSON: the handler answers `{ filename, body }` and it is sent as this type. */
+  readonly produces?: 'text/csv' | 'application/pdf';
   handle(input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; principal: Principal; res: Response }): Promise<unknown>;
 }
 
@@ -36,6 +38,14 @@ export function mountRoutes(router: Router, routes: readonly ApiRoute[]): void {
       const body = r.body ? parseOr422(r.body, req.body ?? {}) : {};
       const result = await r.handle({ params, query, body, principal, res });
       res.set('Cache-Control', 'no-store');
+      if (r.produces) {
+        const file = result as { filename: string; body: string | Buffer };
+        res.status(r.status ?? 200).set({
+          'Content-Type': r.produces === 'text/csv' ? 'text/csv; charset=utf-8' : r.produces,
+          'Content-Disposition': `attachment; filename="${file.filename}"`,
+        }).send(file.body);
+        return;
+      }
       res.status(r.status ?? 200).json(result);
     });
   }
@@ -65,7 +75,9 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
   const error = (description: string) => ({ description, content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } } });
   for (const r of routes) {
     const path = r.path.replace(/:(\w+)/g, '{$1}');
-    const ok = r.response
+    const ok = r.produces
+      ? { description: 'OK', content: { [r.produces]: { schema: { type: 'string', ...(r.produces === 'application/pdf' ? { format: 'binary' } : {}) } } } }
+      : r.response
       ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } }
       : { description: 'OK' };
     paths[path] ??= {};

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { BooksService } from '../books/books-service';
 import type { createTotalsCache } from '../ledger/totals-service';
 import type { Logger } from '../lib/logger';
 import type { PaymentGateway } from '../stripe/payment-types';
@@ -18,6 +19,7 @@ export interface StaffDeps {
   readonly sendPasswordReset: SendPasswordReset;
   /** Per app instance: the ledger sums of each campaign, until its next entry. */
   readonly totalsCache: ReturnType<typeof createTotalsCache>;
+  readonly books: BooksService;
 }
 
 /** A stand-in that logs the link instead of mailing it, for a test that wants no outbox. */

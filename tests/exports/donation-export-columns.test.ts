@@ -77,7 +77,7 @@ describe('GET /api/admin/exports/donations.csv, column by column', () => {
       gross: '20.00', fee: '0.88', net: '19.12', currency: 'USD', payment_method: 'card', check_number: '', frequency: 'once',
       installment: '1', installments: '', stripe_charge_id: charge, stripe_invoice_id: '', stripe_refund_id: '', stripe_dispute_id: '',
       stripe_balance_transaction_id: bt, stripe_payout_id: '', receipt_number: expect.stringMatching(/^2026-\d{6}$/),
-      note: 'Para el capítulo, "Seattle"\r\nsegunda línea',
+      note: 'Para el capítulo, "Seattle"\r\nsegunda línea', sponsor_fee: '0.00', net_to_organization: '19.12',
     });
     expect(installment).toMatchObject({
       kind: 'payment', first_name: 'José', last_name: 'Núñez', anonymous: 'false', gross: '30.00', fee: '1.17', net: '28.83',
