@@ -5,7 +5,8 @@ export type EmailTemplate =
   | 'receipt_once' | 'receipt_monthly' | 'receipt_offline' | 'refund'
   | 'monthly_started' | 'payment_failed' | 'monthly_completed'
   | 'campaign_update' | 'milestone' | 'year_end' | 'manage_link'
-  | 'staff_new_gift' | 'staff_digest' | 'password_reset';
+  | 'staff_new_gift' | 'staff_digest' | 'password_reset'
+  | 'gift_changed';
 
 export interface SupporterEmail {
   /** What caused the message, e.g. `receipt:<ledger entry id>`: the same cause never queues twice. */
