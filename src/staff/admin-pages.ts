@@ -9,6 +9,7 @@ import { adminOrganizationPages } from './admin-organization-pages';
 import { adminUpdatePages } from './admin-update-pages';
 import { adminErasurePages } from './admin-erasure-pages';
 import { adminGiftPages } from './admin-gift-pages';
+import { adminGiftPlanPages } from './admin-gift-plan-pages';
 import { listAudit } from './audit-log';
 import type { StaffDeps } from './staff-context';
 import { createTokenAs, listTokens, revokeToken, tokenCreateSchema } from './token-admin-service';
@@ -19,6 +20,7 @@ export function adminPages(deps: StaffDeps): Router {
   const { db } = deps;
   router.use(adminCampaignPages(deps));
   router.use(adminGiftPages(deps));
+  router.use(adminGiftPlanPages(deps));
   router.use(adminExportPages(deps));
   router.use(adminOrganizationPages(deps));
   router.use(adminUpdatePages(deps));
