@@ -17,7 +17,10 @@ export async function requestManageLink(db: Knex, logger: Logger, rawEmail: stri
   await db.transaction(async (tx) => {
     const supporter = await tx('supporters as s')
       .where('s.email', email)
-      .whereExists((q) => q.select(tx.raw('1')).from('donations as d').whereRaw('d.supporter_id = s.id').whereNotNull('d.stripe_customer_id'))
+      // Any gift counts, a check or cash one too: "my gifts" has its receipts and statements.
+      .where((w) => w
+        .whereExists((q) => q.select(tx.raw('1')).from('donations as d').whereRaw('d.supporter_id = s.id').whereNotNull('d.stripe_customer_id'))
+        .orWhereExists((q) => q.select(tx.raw('1')).from('ledger_entries as l').whereRaw('l.supporter_id = s.id')))
       .orderBy('s.updated_at', 'desc')
       .first('s.id');
     if (!supporter) return;
