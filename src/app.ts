@@ -22,6 +22,7 @@ import { widgetRoutes } from './widget/widget-routes';
 import { cspDirectives } from './web/security-headers';
 import { manageRoutes } from './supporters/manage-routes';
 import { unsubscribeRoutes } from './supporters/unsubscribe-routes';
+import { myGiftsRoutes } from './supporters/my-gifts-routes';
 
 export function createApp(c: Container): Express {
   const app = express();
@@ -56,7 +57,8 @@ export function createApp(c: Container): Express {
   app.use(widgetRoutes({ db: c.db }));
   app.use(progressRoutes({ db: c.db }));
   app.use(unsubscribeRoutes({ db: c.db }));
-  app.use(manageRoutes({ db: c.db, gateway: c.gateway, logger: c.logger, publicUrl: c.config.publicUrl }));
+  app.use(myGiftsRoutes({ db: c.db, gateway: c.gateway, logger: c.logger, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret }));
+  app.use(manageRoutes({ db: c.db, logger: c.logger, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret }));
   const staffDeps = staffDepsOf(c);
   const staffResolvers = [bearerTokenResolver(c.db), sessionCookieResolver(staffDeps)];
   app.use(campaignUpdateRoutes({ db: c.db, resolvers: staffResolvers }));

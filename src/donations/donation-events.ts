@@ -3,6 +3,7 @@ import { queueSupporterEmail } from '../email/email-queue';
 import { recordPaymentFacts } from '../ledger/payment-recorder';
 import type { Logger } from '../lib/logger';
 import type { PaymentGateway } from '../stripe/payment-types';
+import { skippedMonthsBefore } from '../gifts/gift-change-repository';
 import { rememberStripeCustomer } from '../supporters/supporter-repository';
 import { findDonationIdBySubscription, lockDonation, updateDonation, type Donation } from './donation-repository';
 import { advanceStatus } from './donation-status';
@@ -116,7 +117,8 @@ async function installmentOf(ctx: EventContext, donation: Donation, invoice: Pai
     anchor = (await ctx.gateway.retrieveSubscription(invoice.subscriptionId)).startDate;
     await updateDonation(ctx.tx, donation.id, { billingAnchor: anchor });
   }
-  return monthsBetween(anchor, invoice.periodStart) + 1;
+  // A pause moves the later payments by the months it skipped; they keep their numbers.
+  return monthsBetween(anchor, invoice.periodStart) + 1 - await skippedMonthsBefore(ctx.tx, donation.id, invoice.periodStart);
 }
 
 export async function onInvoicePaid(ctx: EventContext, invoice: PaidInvoice): Promise<void> {
@@ -172,7 +174,8 @@ export async function onSubscriptionDeleted(ctx: EventContext, sub: Subscription
   const donation = await donationForSubscription(ctx, sub.id, sub.donationId);
   if (!donation) return;
   const endedAt = sub.endedAt ?? ctx.eventCreated;
-  const ranItsCourse = donation.installments != null && monthsBetween(sub.startDate, endedAt) >= donation.installments;
+  const ranItsCourse = donation.installments != null
+    && monthsBetween(sub.startDate, endedAt) - await skippedMonthsBefore(ctx.tx, donation.id, endedAt) >= donation.installments;
   await updateDonation(ctx.tx, donation.id, { endedAt });
   await advanceStatus(ctx.tx, donation, ranItsCourse ? 'completed' : 'cancelled', ctx.eventCreated);
   if (ranItsCourse) {

@@ -6,7 +6,8 @@ export type EmailTemplate =
   | 'monthly_started' | 'payment_failed' | 'monthly_completed'
   | 'campaign_update' | 'milestone' | 'year_end' | 'manage_link'
   | 'staff_new_gift' | 'staff_digest' | 'password_reset'
-  | 'staff_invitation';
+  | 'staff_invitation'
+  | 'gift_changed';
 
 export interface SupporterEmail {
   /** What caused the message, e.g. `receipt:<ledger entry id>`: the same cause never queues twice. */

@@ -4,6 +4,7 @@ import type { EmailTemplate } from './email-queue';
 import { loadMilestoneModel, loadUpdateModel } from './models/campaign-model';
 import { loadDonationModel, loadLedgerModel } from './models/gift-model';
 import { loadYearEndModel } from './models/year-end-model';
+import { loadGiftChangeModel } from './models/gift-change-model';
 
 export interface EmailRow {
   readonly id: number;
@@ -65,6 +66,8 @@ export async function planMessage(db: Knex, row: EmailRow, publicUrl: string): P
         locale, link: `${publicUrl}/manage/${String(need(row.data.token, 'a sign-in token'))}`, minutes: MANAGE_LINK_MINUTES,
         organization: row.data.organization ?? null,
       });
+    case 'gift_changed':
+      return plan(await loadGiftChangeModel(db, need(row.donation_id, 'a donation'), Number(row.data.changeId), locale));
     case 'staff_digest':
       return plan({ locale, ...(row.data as Record<string, unknown>) });
     case 'password_reset':

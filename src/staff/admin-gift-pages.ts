@@ -9,6 +9,7 @@ import { entriesOfDonation, findLedgerEntry, ledgerSearchSchema, searchLedger } 
 import { offlineGiftSchema, recordOfflineGift } from '../ledger/offline-gift-service';
 import { refundableOf, requestRefund } from '../ledger/refund-service';
 import { staffPage } from './admin-page-kit';
+import { giftPlanView } from './admin-gift-plan-pages';
 import { assertCanRead, assertCanWrite, readableOrganization, type Principal } from './principal';
 import type { StaffDeps } from './staff-context';
 
@@ -58,6 +59,8 @@ export function adminGiftPages(deps: StaffDeps): Router {
       emails: await emailsOf(db, entry.donationId),
       refundable: refund && refund.refundable > 0 ? { amount: refund.refundable, major: toDecimalString(refund.refundable, entry.currency) } : null,
       canErase: page.principal.role !== 'sponsor',
+      plan: await giftPlanView(db, entry.donationId),
+      canChangePlan: page.principal.role !== 'sponsor',
       supporterErased: (await db('supporters').where({ id: entry.supporter.id }).first('erased_at'))?.erased_at ?? null,
     });
   }));

@@ -14,6 +14,7 @@ const FLASHES: Record<string, string> = {
   'supporter-erased': 'The supporter\'s contact data is erased. The ledger entries stay.',
   'password-set': 'Your password is set. Sign in with it.',
   'accounts-saved': 'The accounts are saved; the next journals post to them.',
+  'gift-changed': 'The monthly gift is changed in Stripe and here; the supporter gets a confirmation email.',
   'reset-sent': 'If that address has an account, a link to set a new password is on its way.',
 };
 

@@ -13,6 +13,7 @@ import { adminErasurePages } from './admin-erasure-pages';
 import { adminGiftPages } from './admin-gift-pages';
 import { adminSponsorPages } from './admin-sponsor-pages';
 import { adminUserPages } from './admin-user-pages';
+import { adminGiftPlanPages } from './admin-gift-plan-pages';
 import { listAudit } from './audit-log';
 import type { StaffDeps } from './staff-context';
 import { createTokenAs, listTokens, revokeToken, tokenCreateSchema } from './token-admin-service';
@@ -23,6 +24,7 @@ export function adminPages(deps: StaffDeps): Router {
   const { db } = deps;
   router.use(adminCampaignPages(deps));
   router.use(adminGiftPages(deps));
+  router.use(adminGiftPlanPages(deps));
   router.use(adminExportPages(deps));
   router.use(adminBooksPages(deps));
   router.use(adminOrganizationPages(deps));

@@ -7,6 +7,7 @@ import type {
 } from './payment-types';
 import { verifyWithSecret } from './stripe-gateway';
 import type { DemoObject, DemoStore } from './demo/demo-store';
+import { demoGiftPlanMethods } from './demo/demo-gift-plan';
 
 export interface DemoGatewayOptions {
   readonly publicUrl: string;
@@ -38,6 +39,7 @@ export function createDemoGateway(options: DemoGatewayOptions): PaymentGateway {
   const signer = new Stripe('sk_test_demo_mode_no_network');
   const { store } = options;
   return {
+    ...demoGiftPlanMethods(store, options.publicUrl),
     async createCheckoutSession(req: CheckoutSessionRequest) {
       const id = demoId('cs');
       store.put({

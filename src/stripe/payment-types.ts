@@ -29,6 +29,38 @@ export interface SubscriptionInfo {
   readonly priceId: string | null;
 }
 
+/**
+ * A monthly gift's payments from the next one on, written as the subscription schedule's phases:
+ * the phase running now (kept, cut at the next payment or now), an optional pause (a phase with
+ * no charges), then the payments still owed at the new amount and earmark.
+ */
+export interface GiftPlanRequest {
+  readonly subscriptionId: string;
+  readonly donationId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly earmark: string;
+  /** Where the phase running now ends: at the next payment date, or now (resuming a pause at once). */
+  readonly currentPhaseEnd: 'next_payment' | 'now';
+  readonly pauseMonths: number;
+  /** Payments still to take after the phase running now; null for a gift until cancelled. */
+  readonly remaining: number | null;
+  readonly idempotencyKey: string;
+}
+
+export interface GiftPlanState {
+  readonly scheduleId: string;
+  /** The first payment of the new plan. */
+  readonly nextPaymentAt: Date;
+}
+
+/** What "my gifts" shows of a subscription, read from Stripe. */
+export interface GiftSubscriptionState {
+  readonly status: string;
+  readonly nextPaymentAt: Date | null;
+  readonly paidInvoices: number;
+}
+
 export interface ScheduleInfo {
   readonly id: string;
   readonly status: string;
@@ -105,6 +137,14 @@ export interface PaymentGateway {
   listRefunds(chargeId: string): Promise<RefundInfo[]>;
   /** A Stripe customer portal session where a supporter changes or cancels a monthly gift. */
   createPortalSession(customerId: string, returnUrl: string): Promise<{ readonly url: string }>;
+  /** Rewrites a monthly gift's schedule (creating it when the gift has none). */
+  setGiftPlan(request: GiftPlanRequest): Promise<GiftPlanState>;
+  /** The subscription's status, its next payment date and how many of its invoices were paid. */
+  readGiftSubscription(subscriptionId: string): Promise<GiftSubscriptionState>;
+  /** Cancels a monthly gift at the supporter's (or staff's) request, now, from outside any transaction. */
+  cancelGift(subscriptionId: string, idempotencyKey: string): Promise<void>;
+  /** A Stripe-hosted page where the supporter replaces the card their monthly gift is charged to. */
+  createCardUpdateSession(customerId: string, returnUrl: string, locale: 'en' | 'es'): Promise<{ readonly url: string }>;
   /** Asks for a refund; the ledger records it when Stripe's event confirms it. */
   createRefund(chargeId: string, amount: number, idempotencyKey: string): Promise<RefundInfo>;
   retrievePayout(id: string): Promise<PayoutInfo>;

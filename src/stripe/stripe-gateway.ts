@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { AppError } from '../lib/errors';
+import { giftPlanMethods } from './gift-plan-gateway';
 import type {
   BalanceTx, ChargeInfo, CheckoutSessionCreated, CheckoutSessionRequest, PaymentGateway,
   PayoutBalanceTx, PayoutInfo, RefundInfo, ScheduleInfo, SubscriptionInfo, VerifiedEvent,
@@ -71,6 +72,7 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
   const tolerance = options.toleranceSeconds ?? 300;
 
   return {
+    ...giftPlanMethods(stripe),
     async createCheckoutSession(req: CheckoutSessionRequest): Promise<CheckoutSessionCreated> {
       const metadata = { donation_id: req.donationId };
       const recurring = req.mode === 'subscription' ? { recurring: { interval: 'month' as const } } : {};

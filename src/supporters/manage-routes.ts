@@ -1,51 +1,14 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { pickLocale, translate, type Locale } from '../lib/i18n';
 import type { Logger } from '../lib/logger';
-import { parseOr422 } from '../lib/validation';
-import type { PaymentGateway } from '../stripe/payment-types';
-import { openManagePortal, requestManageLink } from './manage-service';
-import { escapeHtml, localeOf, page, type PageLocale } from './supporter-pages';
-
-const TEXT = {
-  en: {
-    title: 'Manage your monthly gift',
-    intro: 'Enter the email address you gave with. If it has gifts, we will send a link that opens a secure page to change your card or cancel.',
-    label: 'Email address', button: 'Send me a link',
-    sentTitle: 'Check your email',
-    sent: 'If this address has gifts with us, a link is on its way. It works once, for one hour.',
-    invalidTitle: 'This link no longer works',
-    invalid: 'Sign-in links work once and for one hour.', again: 'Ask for a new link',
-    noGift: 'We found no gift to manage for this address.',
-    tooMany: 'Too many requests. Please try again in a few minutes.',
-  },
-  es: {
-    title: 'Administre su donación mensual',
-    intro: 'Escriba el correo con el que donó. Si tiene donaciones, le enviaremos un enlace a una página segura para cambiar su tarjeta o cancelar.',
-    label: 'Correo electrónico', button: 'Enviarme un enlace',
-    sentTitle: 'Revise su correo',
-    sent: 'Si este correo tiene donaciones con nosotros, le enviamos un enlace. Funciona una sola vez, durante una hora.',
-    invalidTitle: 'Este enlace ya no funciona',
-    invalid: 'Los enlaces funcionan una sola vez y durante una hora.', again: 'Pedir un enlace nuevo',
-    noGift: 'No encontramos donaciones que administrar para este correo.',
-    tooMany: 'Demasiadas solicitudes. Intente de nuevo en unos minutos.',
-  },
-} as const;
+import { renderPage } from '../views/render';
+import { requestManageLink, useManageLink } from './manage-service';
+import { startSupporterSession } from './supporter-session';
 
 const formSchema = z.object({ email: z.email('must be an email address').max(254), lang: z.enum(['en', 'es']).optional() });
 const tokenSchema = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'must be a sign-in token') });
-
-function form(locale: PageLocale, error?: string): string {
-  const t = TEXT[locale];
-  return page(locale, t.title, `<p>${escapeHtml(t.intro)}</p>
-${error ? `<p role="alert" class="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/manage">
-<input type="hidden" name="lang" value="${locale}">
-<label for="email">${escapeHtml(t.label)}</label>
-<input id="email" name="email" type="email" required autocomplete="email" maxlength="254">
-<button type="submit">${escapeHtml(t.button)}</button>
-</form>`);
-}
 
 /** A light limit per client address: enough for a person, too little for a scan of addresses. */
 function rateLimiter(limit: number, windowMs: number) {
@@ -64,45 +27,63 @@ function rateLimiter(limit: number, windowMs: number) {
   };
 }
 
-export function manageRoutes(deps: { db: Knex; gateway: PaymentGateway; logger: Logger; publicUrl: string }): Router {
+export interface ManageDeps {
+  readonly db: Knex;
+  readonly logger: Logger;
+  readonly publicUrl: string;
+  readonly sessionSecret: string;
+}
+
+export const pageLocale = (req: Request): Locale =>
+  pickLocale(req.query.lang ?? (req.body as Record<string, unknown> | undefined)?.lang, (...langs) => req.acceptsLanguages(...langs));
+
+function sendManagePage(res: Response, status: number, locale: Locale, error?: string): void {
+  res.status(status).set('Cache-Control', 'no-store').type('html')
+    .send(renderPage('manage-request', { locale, title: translate(locale, 'manage.title'), ...(error ? { error } : {}) }));
+}
+
+export function sendMessagePage(res: Response, status: number, locale: Locale, title: string, message: string, againHref?: string): void {
+  res.status(status).set('Cache-Control', 'no-store').type('html')
+    .send(renderPage('manage-message', { locale, title, message, ...(againHref ? { againHref } : {}) }));
+}
+
+/** `/manage`: asking for the emailed link, and the link itself, which signs the supporter in to "my gifts". */
+export function manageRoutes(deps: ManageDeps): Router {
   const router = Router();
   const allow = rateLimiter(10, 15 * 60_000);
-  const pageLocale = (req: Request) => localeOf(req.query.lang ?? req.body?.lang, req.acceptsLanguages('en', 'es') === 'es');
+  const secure = deps.publicUrl.startsWith('https:');
 
-  router.get('/manage', (req, res) => {
-    res.set('Cache-Control', 'no-store').type('html').send(form(pageLocale(req)));
-  });
+  router.get('/manage', (req, res) => sendManagePage(res, 200, pageLocale(req)));
 
   router.post('/manage', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const locale = pageLocale(req);
     if (!allow(req)) {
-      res.status(429).type('html').send(form(locale, TEXT[locale].tooMany));
+      sendManagePage(res, 429, locale, translate(locale, 'manage.tooMany'));
       return;
     }
     const parsed = formSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(422).type('html').send(form(locale, TEXT[locale].label));
+      sendManagePage(res, 422, locale, translate(locale, 'manage.badEmail'));
       return;
     }
     await requestManageLink(deps.db, deps.logger, parsed.data.email, locale);
-    res.set('Cache-Control', 'no-store').type('html')
-      .send(page(locale, TEXT[locale].sentTitle, `<p>${escapeHtml(TEXT[locale].sent)}</p>`));
+    sendMessagePage(res, 200, locale, translate(locale, 'manage.sentTitle'), translate(locale, 'manage.sent'));
   });
 
-  router.get('/manage/:token', async (req, res) => {
-    const locale = pageLocale(req);
-    const { token } = parseOr422(tokenSchema, req.params);
-    const returnUrl = `${deps.publicUrl}/manage?lang=${locale}`;
-    const outcome = await openManagePortal(deps.db, deps.gateway, token, returnUrl);
-    if (outcome.kind === 'portal') {
-      res.redirect(303, outcome.url);
+  router.get('/manage/:token', async (req, res, next) => {
+    const parsed = tokenSchema.safeParse(req.params);
+    if (!parsed.success) {
+      next();
       return;
     }
-    const t = TEXT[locale];
-    const message = outcome.kind === 'invalid' ? t.invalid : t.noGift;
-    res.status(outcome.kind === 'invalid' ? 410 : 404).set('Cache-Control', 'no-store').type('html')
-      .send(page(locale, t.invalidTitle, `<p>${escapeHtml(message)}</p><p><a href="/manage?lang=${locale}">${escapeHtml(t.again)}</a></p>`));
+    const locale = pageLocale(req);
+    const email = await useManageLink(deps.db, parsed.data.token);
+    if (!email) {
+      sendMessagePage(res, 410, locale, translate(locale, 'manage.invalidTitle'), translate(locale, 'manage.invalid'), `/manage?lang=${locale}`);
+      return;
+    }
+    startSupporterSession(res, deps.sessionSecret, email, secure);
+    res.set('Cache-Control', 'no-store').redirect(303, `/manage/gifts?lang=${locale}`);
   });
   return router;
 }
-

@@ -3,7 +3,6 @@ import type { Knex } from 'knex';
 import { queueSupporterEmail } from '../email/email-queue';
 import { MANAGE_LINK_MINUTES } from '../email/message-builder';
 import type { Logger } from '../lib/logger';
-import type { PaymentGateway } from '../stripe/payment-types';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 /** At most this many links per address per hour, whoever asks. */
@@ -18,7 +17,10 @@ export async function requestManageLink(db: Knex, logger: Logger, rawEmail: stri
   await db.transaction(async (tx) => {
     const supporter = await tx('supporters as s')
       .where('s.email', email)
-      .whereExists((q) => q.select(tx.raw('1')).from('donations as d').whereRaw('d.supporter_id = s.id').whereNotNull('d.stripe_customer_id'))
+      // Any gift counts, a check or cash one too: "my gifts" has its receipts and statements.
+      .where((w) => w
+        .whereExists((q) => q.select(tx.raw('1')).from('donations as d').whereRaw('d.supporter_id = s.id').whereNotNull('d.stripe_customer_id'))
+        .orWhereExists((q) => q.select(tx.raw('1')).from('ledger_entries as l').whereRaw('l.supporter_id = s.id')))
       .orderBy('s.updated_at', 'desc')
       .first('s.id');
     if (!supporter) return;
@@ -38,29 +40,13 @@ export async function requestManageLink(db: Knex, logger: Logger, rawEmail: stri
   });
 }
 
-export type PortalOutcome = { kind: 'portal'; url: string } | { kind: 'invalid' } | { kind: 'no_gift' };
-
-/**
- * Uses the link (once, within the hour) and opens a Stripe customer portal session for the
- * address's most recent Stripe customer. The use is committed only with the session: if Stripe
- * fails, the link still works.
- */
-export async function openManagePortal(
-  db: Knex, gateway: PaymentGateway, token: string, returnUrl: string,
-): Promise<PortalOutcome> {
-  return db.transaction(async (tx): Promise<PortalOutcome> => {
-    const [used] = await tx('manage_tokens')
-      .where({ token_hash: hash(token) })
-      .whereNull('used_at')
-      .where('expires_at', '>', tx.fn.now())
-      .update({ used_at: tx.fn.now() })
-      .returning('email');
-    if (!used) return { kind: 'invalid' };
-    const customer = await tx('donations as d').join('supporters as s', 's.id', 'd.supporter_id')
-      .where('s.email', used.email).whereNotNull('d.stripe_customer_id')
-      .orderBy('d.created_at', 'desc').first('d.stripe_customer_id');
-    if (!customer) return { kind: 'no_gift' };
-    const session = await gateway.createPortalSession(customer.stripe_customer_id, returnUrl);
-    return { kind: 'portal', url: session.url };
-  });
+/** Uses the link, once and within the hour: the address it was sent to, or null. */
+export async function useManageLink(db: Knex, token: string): Promise<string | null> {
+  const [used] = await db('manage_tokens')
+    .where({ token_hash: hash(token) })
+    .whereNull('used_at')
+    .where('expires_at', '>', db.fn.now())
+    .update({ used_at: db.fn.now() })
+    .returning('email');
+  return used ? String(used.email) : null;
 }

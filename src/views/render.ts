@@ -17,7 +17,8 @@ export interface PageModel {
 /** A page's own fields beside the layout's. */
 export type PageData = PageModel & Readonly<Record<string, unknown>>;
 
-export type PageName = 'donate-form' | 'thanks' | 'demo-checkout' | 'widget';
+export type PageName = 'donate-form' | 'thanks' | 'demo-checkout' | 'widget'
+  | 'manage-request' | 'manage-message' | 'my-gifts' | 'gift-cancel' | 'receipt';
 
 /** A private Handlebars: its helpers and partials are ours alone, every template compiled once. */
 function createRenderer() {

@@ -22,7 +22,7 @@ describe('the pages a supporter reaches from an email, in a browser', () => {
     const { page } = g;
 
     await page.goto(`${t.app.baseUrl}/manage?lang=es`);
-    expect(await page.locator('link[rel=stylesheet]').getAttribute('href')).toBe('/assets/supporter.css');
+    expect(await page.locator('link[rel=stylesheet]').getAttribute('href')).toBe('/assets/colecta.css');
     expect(await axeViolations(page)).toEqual([]);
     await screenshots(page, 'manage-es');
     await page.getByLabel('Correo electrónico').fill('nobody@example.org');

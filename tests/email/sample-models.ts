@@ -34,6 +34,7 @@ export const SAMPLE_MODELS: Record<string, Record<string, unknown>> = {
   refund: { ...base, gift: { ...gift, monthly: false }, entry: { ...entry, kind: 'refund', receiptNumber: '2026-000050', amount: '$5.00' },
     original: { receiptNumber: '2026-000042', amount: '$20.91' } },
   monthly_started: { ...base, gift, started: 'November 23, 2026', paymentsMade: 1, totalGiven: '$20.00' },
+  gift_changed: { ...base, gift, change: { amount: true, newAmount: '$35.00', earmark: false, pause: false, resume: false, cancel: false, newEarmark: 'Travel', months: 0, nextPayment: 'March 15, 2027', byStaff: true } },
   payment_failed: { ...base, gift, started: 'November 23, 2026', paymentsMade: 3, totalGiven: '$60.00' },
   monthly_completed: { ...base, gift, started: 'November 23, 2026', paymentsMade: 6, totalGiven: '$120.00' },
   campaign_update: { ...base, ...campaignPart, update: {

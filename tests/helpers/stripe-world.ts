@@ -114,6 +114,12 @@ export class StripeWorld {
       if (key) this.refundsByKey.set(key, refund.id);
       return [200, refund];
     }
+    if (method === 'GET' && path === '/v1/invoices') {
+      const sub = query.get('subscription');
+      const data = [...this.objects.values()].filter((o) => o.object === 'invoice' && (!query.get('status') || o.status === query.get('status'))
+        && (o.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription === sub);
+      return [200, list('/v1/invoices', data)];
+    }
     if (method === 'POST' && path === '/v1/subscription_schedules') return this.createSchedule(form.from_subscription ?? '');
     if (method === 'POST' && resource === 'subscription_schedules' && id && !action) return this.updateSchedule(id, form);
     if (method === 'DELETE' && resource === 'subscriptions' && id) {
@@ -309,23 +315,72 @@ export class StripeWorld {
   private updateSchedule(id: string, form: Record<string, string>): readonly [number, unknown] {
     const schedule = this.objects.get(id);
     if (!schedule) return notFound(`/v1/subscription_schedules/${id}`);
-    const start = Number(form['phases[0][start_date]']);
-    const months = Number(form['phases[0][duration][interval_count]']);
     schedule.end_behavior = form.end_behavior ?? schedule.end_behavior;
-    schedule.phases = [{
-      ...(schedule.phases as Array<Record<string, unknown>>)[0],
-      start_date: start,
-      end_date: seconds(addMonthsUtc(new Date(start * 1000), months)),
-      items: [{ price: form['phases[0][items][0][price]'], quantity: Number(form['phases[0][items][0][quantity]']) }],
-    }];
+    const template = (schedule.phases as Array<Record<string, unknown>>)[0] ?? {};
+    const phases: Array<Record<string, unknown>> = [];
+    for (let i = 0; form[`phases[${i}][items][0][price]`] !== undefined || form[`phases[${i}][items][0][price_data][unit_amount]`] !== undefined; i += 1) {
+      const at = (key: string) => form[`phases[${i}][${key}]`];
+      const previous = phases[i - 1];
+      const start = at('start_date') ? Number(at('start_date')) : Number(previous?.end_date);
+      const months = Number(at('duration][interval_count') ?? 0);
+      const end = at('end_date') === 'now' ? seconds(new Date()) : at('end_date') ? Number(at('end_date'))
+        : seconds(addMonthsUtc(new Date(start * 1000), months));
+      const unitAmount = at('items][0][price_data][unit_amount');
+      phases.push({
+        ...template, start_date: start, end_date: end, trial: at('trial') === 'true',
+        metadata: Object.fromEntries(Object.entries(form).filter(([k]) => k.startsWith(`phases[${i}][metadata][`))
+          .map(([k, v]) => [k.slice(`phases[${i}][metadata][`.length, -1), v])),
+        items: [unitAmount !== undefined
+          ? { price: newId('price'), quantity: Number(at('items][0][quantity')), price_data: { unit_amount: Number(unitAmount), product: at('items][0][price_data][product'), currency: at('items][0][price_data][currency') } }
+          : { price: at('items][0][price'), quantity: Number(at('items][0][quantity')) }],
+      });
+    }
+    schedule.phases = phases;
     return [200, schedule];
+  }
+
+  /**
+   * The payments Stripe would take under the schedule after its first phase: one at the start
+   * of each month of every phase that is not a trial, at that phase's amount.
+   */
+  scheduledPayments(subscriptionId: string): Array<{ at: Date; amount: number }> {
+    const schedule = this.get(this.get(subscriptionId).schedule as string);
+    const phases = schedule.phases as Array<{ start_date: number; end_date: number; trial?: boolean; items: Array<{ price_data?: { unit_amount: number } }> }>;
+    const payments: Array<{ at: Date; amount: number }> = [];
+    for (const phase of phases.slice(1)) {
+      if (phase.trial) continue;
+      const start = new Date(phase.start_date * 1000);
+      for (let m = 0; addMonthsUtc(start, m).getTime() < phase.end_date * 1000; m += 1) {
+        payments.push({ at: addMonthsUtc(start, m), amount: phase.items[0]?.price_data?.unit_amount ?? 0 });
+      }
+    }
+    return payments;
+  }
+
+  /** A renewal invoice, paid, for the period that starts at `at`, as the schedule set it. */
+  invoiceAt(subscription: StripeObject, at: Date, amount: number, settled = true) {
+    const { charge, intent, bt } = this.charge(amount, 'usd', subscription.customer as string, settled, {});
+    const invoiceId = newId('in');
+    const template = fixture('invoice');
+    const lines = template.lines as { data: Array<Record<string, unknown>> };
+    Object.assign(lines.data[0] as object, { invoice: invoiceId, period: { start: seconds(at), end: seconds(addMonthsUtc(at, 1)) }, amount });
+    const invoice = this.put({
+      ...template, id: invoiceId, billing_reason: 'subscription_cycle', amount_due: amount, amount_paid: amount, total: amount, subtotal: amount,
+      customer: subscription.customer, created: seconds(at), period_start: seconds(addMonthsUtc(at, -1)), period_end: seconds(at), lines,
+      parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: subscription.metadata, subscription: subscription.id } },
+    });
+    this.put(fixture('invoice_payment', { id: newId('inpay'), invoice: invoiceId, payment: { type: 'payment_intent', payment_intent: intent.id } }));
+    const item = (subscription.items as { data: Array<Record<string, unknown>> }).data[0] as Record<string, unknown>;
+    Object.assign(item, { current_period_start: seconds(at), current_period_end: seconds(addMonthsUtc(at, 1)) });
+    subscription.latest_invoice = invoiceId;
+    return { invoice, charge, intent, bt };
   }
 
   /** When the schedule's phase ends with end_behavior 'cancel', Stripe cancels the subscription. */
   endOfSchedule(subscriptionId: string): StripeObject {
     const sub = this.get(subscriptionId);
     const schedule = this.get(sub.schedule as string);
-    const phase = (schedule.phases as Array<{ end_date: number }>)[0];
+    const phase = (schedule.phases as Array<{ end_date: number }>).at(-1);
     Object.assign(sub, { status: 'canceled', ended_at: phase?.end_date, canceled_at: phase?.end_date });
     return sub;
   }

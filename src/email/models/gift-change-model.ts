@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import { longDate, money, type EmailLocale } from '../format';
+import { loadDonationModel } from './gift-model';
+
+/** A monthly gift change as its confirmation says it: the gift, what changed, from when. */
+export async function loadGiftChangeModel(db: Knex, donationId: string, changeId: number, locale: EmailLocale) {
+  const base = await loadDonationModel(db, donationId, locale);
+  const row = await db('gift_changes as g').join('donations as d', 'd.id', 'g.donation_id')
+    .join('campaigns as c', 'c.id', 'd.campaign_id').join('organizations as o', 'o.id', 'c.organization_id')
+    .where('g.id', changeId).first('g.kind', 'g.after', 'g.actor_kind', 'd.currency', 'o.time_zone');
+  if (!row) throw new Error(`gift change ${changeId} does not exist`);
+  const after = (typeof row.after === 'string' ? JSON.parse(row.after) : row.after ?? {}) as Record<string, unknown>;
+  const when = (after.nextPayment ?? after.from) as string | null | undefined;
+  const earmark = typeof after.earmark === 'string'
+    ? await db('earmarks as e').join('donations as d', 'd.campaign_id', 'e.campaign_id').where({ 'd.id': donationId, 'e.code': after.earmark })
+      .first(`e.label_${locale} as label`) : null;
+  return {
+    ...base,
+    change: {
+      amount: row.kind === 'amount', earmark: row.kind === 'earmark', pause: row.kind === 'pause', resume: row.kind === 'resume',
+      cancel: row.kind === 'cancel',
+      newAmount: typeof after.chargeAmount === 'number' ? money(after.chargeAmount, String(row.currency), locale) : null,
+      newEarmark: earmark?.label ?? null,
+      months: typeof after.months === 'number' ? after.months : 0,
+      nextPayment: when ? longDate(new Date(when), locale, String(row.time_zone)) : null,
+      byStaff: row.actor_kind === 'staff',
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import type { Knex } from 'knex';
+import { listGiftChanges } from '../gifts/gift-change-repository';
+import { formatMoney, toDecimalString } from '../lib/money';
+import { translate, type Locale } from '../lib/i18n';
+import type { Logger } from '../lib/logger';
+import type { PaymentGateway } from '../stripe/payment-types';
+
+const SHOWN = ['processing', 'paid', 'active', 'failing', 'completed', 'cancelled'];
+const dateIn = (d: Date, locale: Locale, timeZone: string) =>
+  new Intl.DateTimeFormat(locale === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone }).format(d);
+
+interface EntryRow {
+  id: number; kind: string; gross: number; currency: string; occurred_at: Date; receipt_number: string | null;
+  installment: number | null; donation_id: string | null; supporter_id: string;
+}
+
+/**
+ * Every gift of one address, grouped by organization, as "my gifts" shows it: the payments
+ * with their receipts, refunds, the years with a statement, and for a monthly gift its status,
+ * next payment and "payment k of N" (the next payment date read from Stripe, outside any
+ * transaction; a Stripe outage shows the page without it).
+ */
+export async function myGifts(deps: { db: Knex; gateway: PaymentGateway; logger: Logger }, email: string, locale: Locale) {
+  const { db } = deps;
+  const supporters = await db('supporters as s').join('organizations as o', 'o.id', 's.organization_id')
+    .where('s.email', email.toLowerCase()).orderBy('o.name').select('s.id', 'o.name', 'o.time_zone');
+  const organizations = [];
+  for (const s of supporters) {
+    const tz = String(s.time_zone);
+    const entries: EntryRow[] = await db('ledger_entries').where({ supporter_id: s.id }).orderBy([{ column: 'occurred_at' }, { column: 'id' }])
+      .select('id', 'kind', 'gross', 'currency', 'occurred_at', 'receipt_number', 'installment', 'donation_id', 'supporter_id');
+    const donations = await db('donations as d').join('campaigns as c', 'c.id', 'd.campaign_id').join('earmarks as e', 'e.id', 'd.earmark_id')
+      .where('d.supporter_id', s.id).whereIn('d.status', SHOWN).orderBy('d.created_at', 'desc')
+      .select('d.*', 'c.title_en', 'c.title_es', 'e.code as earmark_code', 'e.label_en', 'e.label_es', 'd.campaign_id');
+    const entryView = (e: EntryRow) => ({
+      id: e.id, date: dateIn(e.occurred_at, locale, tz), amount: formatMoney(Math.abs(Number(e.gross)), e.currency, locale),
+      receiptNumber: e.receipt_number, installment: e.installment,
+      kindLabel: translate(locale, `gifts.kind.${e.kind}`), hasReceipt: e.kind === 'payment' || e.kind === 'offline' || e.kind === 'refund',
+    });
+    const gifts = [];
+    for (const d of donations) {
+      const own = entries.filter((e) => e.donation_id === d.id);
+      const payments = own.filter((e) => e.kind === 'payment' || e.kind === 'offline').length;
+      const monthly = d.frequency === 'monthly';
+      const live = monthly && ['active', 'failing'].includes(d.status) && d.stripe_subscription_id;
+      let nextPayment: string | null = null;
+      if (live) {
+        try {
+          const state = await deps.gateway.readGiftSubscription(d.stripe_subscription_id);
+          nextPayment = state.nextPaymentAt ? dateIn(state.nextPaymentAt, locale, tz) : null;
+        } catch (error) {
+          deps.logger.warn({ err: error, donationId: d.id }, 'could not read the subscription for my gifts');
+        }
+      }
+      const earmarks = await db('earmarks').where({ campaign_id: d.campaign_id }).orderBy([{ column: 'position' }, { column: 'code' }])
+        .select('code', `label_${locale} as label`);
+      const paused = Boolean(d.paused_until && new Date(d.paused_until) > new Date());
+      gifts.push({
+        id: d.id, campaign: d[`title_${locale}`], earmark: d[`label_${locale}`], monthly,
+        amount: formatMoney(Number(d.charge_amount), d.currency, locale), amountMajor: toDecimalString(Number(d.amount), d.currency),
+        currency: String(d.currency).toUpperCase(), coverFees: Boolean(d.cover_fees),
+        status: translate(locale, paused ? 'gifts.status.paused' : `gifts.status.${d.status}`),
+        installments: d.installments == null ? null : Number(d.installments), paymentsMade: payments,
+        nextPayment, paused, pausedUntil: paused ? dateIn(new Date(d.paused_until), locale, tz) : null,
+        changeable: Boolean(live),
+        earmarks: earmarks.map((e: { code: string; label: string }) => ({ ...e, selected: e.code === d.earmark_code })),
+        entries: own.map(entryView),
+        changes: (await listGiftChanges(db, d.id)).map((c) => ({
+          date: dateIn(c.at, locale, tz), what: translate(locale, `gifts.change.${c.kind}`),
+          byStaff: c.actorKind === 'staff',
+        })),
+      });
+    }
+    const loose = entries.filter((e) => !e.donation_id || !donations.some((d) => d.id === e.donation_id));
+    const years = [...new Set(entries.filter((e) => e.kind === 'payment' || e.kind === 'offline')
+      .map((e) => Number(new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone: tz }).format(e.occurred_at))))].sort();
+    organizations.push({ name: s.name, supporterId: s.id, gifts, other: loose.map(entryView), years });
+  }
+  return { organizations, empty: organizations.every((o) => o.gifts.length === 0 && o.other.length === 0) };
+}
+
+/** Whether the ledger entry or supporter belongs to the signed-in address (another's is "not found"). */
+export async function ownsEntry(db: Knex, email: string, entryId: number): Promise<boolean> {
+  const row = await db('ledger_entries as l').join('supporters as s', 's.id', 'l.supporter_id')
+    .where({ 'l.id': entryId, 's.email': email.toLowerCase() }).first('l.id');
+  return Boolean(row);
+}
+
+export async function ownsSupporter(db: Knex, email: string, supporterId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(supporterId)) return false;
+  return Boolean(await db('supporters').where({ id: supporterId, email: email.toLowerCase() }).first('id'));
+}
