@@ -7,6 +7,7 @@ import { createOutboxWorker, type OutboxWorker } from './email/outbox-worker';
 import { createEmailRenderer, type EmailRenderer } from './email/renderer';
 import { createLogger, type Logger } from './lib/logger';
 import { readOrCreateSecret } from './lib/secret-file';
+import { sweepLedgerWork } from './ledger/ledger-service';
 import { createDemoGateway } from './stripe/demo-gateway';
 import { DemoStore } from './stripe/demo/demo-store';
 import type { PaymentGateway } from './stripe/payment-types';
@@ -52,6 +53,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     : outboxTransport(path.join(config.dataDir, 'outbox'), logger));
   const outbox = createOutboxWorker({
     db, transport, renderer, logger, publicUrl: config.publicUrl, mailFrom: config.mailFrom,
+    beforeSweep: () => sweepLedgerWork({ db, gateway, logger }),
   });
   return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox };
 }
