@@ -20,7 +20,6 @@ const SUMS: ReadonlyArray<[column: string, expression: string]> = [
 ];
 
 const sumList = SUMS.map(([column]) => column).join(', ');
-const sumValues = SUMS.map(([, expression]) => expression).join(', ');
 const sumUpdates = SUMS.map(([column]) => `${column} = ledger_totals.${column} + excluded.${column}`).join(', ');
 
 export async function up(knex: Knex): Promise<void> {
