@@ -53,5 +53,6 @@ export async function loadLedger(db: Knex, organizationId: string, campaigns: nu
   // The bulk insert skipped the trigger that keeps the running sums: compute them once, as the
   // migration does for an existing ledger.
   await db.raw('select ledger_totals_rebuild()');
+  await db.raw('select monthly_supporters_rebuild()');
   await db.raw('vacuum analyze');
 }

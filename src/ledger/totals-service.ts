@@ -38,8 +38,8 @@ export function createTotalsCache(): VersionedCache<unknown> {
 
 /**
  * Every money figure comes from the ledger's running sums (ledger_totals, kept by a trigger as
- * entries are appended); the monthly gifts' statuses come from donations, read fresh from an
- * index each time.
+ * entries are appended); the monthly supporters by status from counts a trigger on donations
+ * keeps (campaign_monthly_counts).
  */
 export async function campaignTotals(
   db: Knex, campaign: CampaignView & { id: string; organizationId: string }, _cache: VersionedCache<unknown> | null = null,
@@ -54,10 +54,10 @@ export async function campaignTotals(
   const byFrequency = new Map(rows.filter((r) => r.level === 'frequency').map((r) => [r.frequency, r]));
   const idByCode = new Map(earmarkIds.map((e) => [e.code, e.id]));
 
-  const statuses: Array<{ status: string; n: number }> = await db('donations')
-    .where({ campaign_id: campaign.id, frequency: 'monthly' })
+  const statuses: Array<{ status: string; n: number }> = await db('campaign_monthly_counts')
+    .where({ campaign_id: campaign.id })
     .whereIn('status', ['active', 'failing', 'completed', 'cancelled'])
-    .groupBy('status').select('status', db.raw('count(distinct supporter_id)::bigint as n'));
+    .groupBy('status').select('status', db.raw('sum(supporters)::bigint as n'));
   const count = (...names: string[]) => statuses.filter((s) => names.includes(s.status)).reduce((t, s) => t + Number(s.n), 0);
 
   return {
