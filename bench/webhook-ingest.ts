@@ -149,7 +149,7 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
   const errors = await eventErrors(bench.db);
 
   // The same load on a campaign that already holds PREFILL entries: a gift must cost the same.
-  let big: { service: typeof service; ledger: typeof ledger; loadSeconds: number } | null = null;
+  let big: { service: typeof service; ledger: typeof ledger; loadSeconds: number; errors: typeof errors } | null = null;
   if (PREFILL > 0) {
     ctx.progress(`prefilling one campaign with ${PREFILL} ledger entries (generate_series)`);
     const started = performance.now();
@@ -159,7 +159,7 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
     const bigIds = await seedPendingMonthlyDonations(bench.db, settings.warmup + settings.events, 'bench-1', 'big-');
     const bigPlan = { ...plan, warmupDonationIds: bigIds.slice(0, settings.warmup), donationIds: bigIds.slice(settings.warmup) };
     const bigService = await runService(ctx, bench, { ...bigPlan, runTag: randomBytes(4).toString('hex') });
-    big = { service: bigService, ledger: await checkLedger(bench.db, bigPlan.donationIds), loadSeconds };
+    big = { service: bigService, ledger: await checkLedger(bench.db, bigPlan.donationIds), loadSeconds, errors: await eventErrors(bench.db) };
   }
   const [bare, bareCpu] = await runBare(ctx, bench, { ...plan, runTag: randomBytes(4).toString('hex') });
   const bareRows = await countRows(bench.db, 'bench_bare');
@@ -210,6 +210,8 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
   ];
   if (service.logged.count > 0) lines.push(`service logged ${service.logged.count} warnings/errors:`, ...service.logged.top.map((l) => `  ${l}`));
   for (const e of errors) lines.push(`  stripe_events.last_error ${e.n} × ${e.error}`);
+  if (big && big.service.logged.count > 0) lines.push(`prefilled run: service logged ${big.service.logged.count} warnings/errors:`, ...big.service.logged.top.map((l) => `  ${l}`));
+  for (const e of big?.errors ?? []) lines.push(`  prefilled run: stripe_events.last_error ${e.n} × ${e.error}`);
   for (const sample of [...service.result.sampleErrors, ...bare.sampleErrors]) lines.push(`  answer: ${sample}`);
   return { text: lines.join('\n'), problems };
 }

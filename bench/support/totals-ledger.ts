@@ -44,7 +44,7 @@ export async function loadLedger(db: Knex, organizationId: string, campaigns: nu
         case when k.kind = 'refund' then 're_bench_' || g end,
         case when k.kind = 'offline' then null else 'txn_bench_' || g end,
         case when k.kind = 'offline' then 'chk' || g end,
-        case when k.kind <> 'refund' then 'B-' || lpad(g::text, 7, '0') end
+        'B-' || lpad(g::text, 7, '0')
       from generate_series(1, ?) g
       join donations d on d.id = md5('d' || (1 + g % ?))::uuid
       cross join lateral (select case when g % 20 = 0 then 'refund' when g % 20 = 1 then 'offline' else 'payment' end as kind) k`,
