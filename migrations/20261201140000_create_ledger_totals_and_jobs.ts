@@ -22,6 +22,30 @@ const SUMS: ReadonlyArray<[column: string, expression: string]> = [
 const sumList = SUMS.map(([column]) => column).join(', ');
 const sumUpdates = SUMS.map(([column]) => `${column} = ledger_totals.${column} + excluded.${column}`).join(', ');
 
+/** Adds the entries of `source` (aliased e) to the running sums and the campaigns' supporters. */
+function addSql(source: string): string {
+  return `
+    insert into ledger_totals (campaign_id, earmark_id, month, frequency, currency, slot, ${sumList})
+    select e.campaign_id, e.earmark_id, to_char(e.occurred_at at time zone o.time_zone, 'YYYY-MM'),
+      coalesce(d.frequency, 'once'), e.currency, (pg_backend_pid() % ${SLOTS})::smallint, ${SUMS.map(([c]) => `sum(x.${c})`).join(', ')}
+    from ${source}
+    join organizations o on o.id = e.organization_id
+    left join donations d on d.id = e.donation_id and d.campaign_id = e.campaign_id
+    cross join lateral (select ${SUMS.map(([c, expression]) => `${expression} as ${c}`).join(', ')}) x
+    group by 1, 2, 3, 4, 5, 6
+    on conflict (campaign_id, currency, earmark_id, month, frequency, slot) do update set ${sumUpdates};
+    with fresh as (
+      insert into campaign_supporters (campaign_id, currency, supporter_id)
+      select distinct e.campaign_id, e.currency, e.supporter_id from ${source} where e.kind in ('payment', 'offline')
+      on conflict do nothing
+      returning campaign_id, currency)
+    insert into ledger_totals (campaign_id, earmark_id, month, frequency, currency, slot, supporters)
+    select campaign_id, '00000000-0000-0000-0000-000000000000', '', '', currency, (pg_backend_pid() % ${SLOTS})::smallint, count(*)
+    from fresh group by 1, 5
+    on conflict (campaign_id, currency, earmark_id, month, frequency, slot)
+      do update set supporters = ledger_totals.supporters + excluded.supporters;`;
+}
+
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('ledger_totals', (t) => {
     t.uuid('campaign_id').notNullable().references('campaigns.id').onDelete('restrict');
@@ -42,39 +66,16 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['campaign_id', 'currency', 'supporter_id']);
   });
 
-  // One function computes a batch of entries' contribution: the trigger gives it one entry, the
-  // rebuild (after a bulk load that skipped triggers) gives it the whole ledger.
-  await knex.raw(`create function ledger_totals_add(from_id bigint, to_id bigint) returns void language sql as $$
-    insert into ledger_totals (campaign_id, earmark_id, month, frequency, currency, slot, ${sumList})
-    select e.campaign_id, e.earmark_id, to_char(e.occurred_at at time zone o.time_zone, 'YYYY-MM'),
-      coalesce(d.frequency, 'once'), e.currency, (pg_backend_pid() % ${SLOTS})::smallint, ${SUMS.map(([c]) => `sum(x.${c})`).join(', ')}
-    from ledger_entries e
-    join organizations o on o.id = e.organization_id
-    left join donations d on d.id = e.donation_id and d.campaign_id = e.campaign_id
-    cross join lateral (select ${SUMS.map(([c, expression]) => `${expression} as ${c}`).join(', ')}) x
-    where e.id between from_id and to_id
-    group by 1, 2, 3, 4, 5, 6
-    on conflict (campaign_id, currency, earmark_id, month, frequency, slot) do update set ${sumUpdates};
-    with fresh as (
-      insert into campaign_supporters (campaign_id, currency, supporter_id)
-      select distinct e.campaign_id, e.currency, e.supporter_id from ledger_entries e
-      where e.id between from_id and to_id and e.kind in ('payment', 'offline')
-      on conflict do nothing
-      returning campaign_id, currency)
-    insert into ledger_totals (campaign_id, earmark_id, month, frequency, currency, slot, supporters)
-    select campaign_id, '00000000-0000-0000-0000-000000000000', '', '', currency, (pg_backend_pid() % ${SLOTS})::smallint, count(*)
-    from fresh group by 1, 5
-    on conflict (campaign_id, currency, earmark_id, month, frequency, slot)
-      do update set supporters = ledger_totals.supporters + excluded.supporters;
-  $$`);
+  // The trigger is per statement, over its transition table: a bulk insert is summed once, not
+  // row by row. The rebuild (after a load that skipped triggers) sums the whole ledger the same way.
   await knex.raw(`create function ledger_totals_on_insert() returns trigger language plpgsql as $$
-    begin perform ledger_totals_add(new.id, new.id); return null; end $$`);
+    begin ${addSql('new_rows e')} return null; end $$`);
   await knex.raw(`create trigger ledger_entries__totals after insert on ledger_entries
-    for each row execute function ledger_totals_on_insert()`);
+    referencing new table as new_rows for each statement execute function ledger_totals_on_insert()`);
   await knex.raw(`create function ledger_totals_rebuild() returns void language plpgsql as $$
     begin
       delete from ledger_totals; delete from campaign_supporters;
-      perform ledger_totals_add(0, coalesce((select max(id) from ledger_entries), 0));
+      ${addSql('ledger_entries e')}
     end $$`);
   await knex.raw('select ledger_totals_rebuild()');
 
@@ -122,7 +123,6 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop trigger ledger_entries__totals on ledger_entries');
   await knex.raw('drop function ledger_totals_rebuild()');
   await knex.raw('drop function ledger_totals_on_insert()');
-  await knex.raw('drop function ledger_totals_add(bigint, bigint)');
   await knex.schema.dropTable('campaign_supporters');
   await knex.schema.dropTable('ledger_totals');
 }
