@@ -1,9 +1,10 @@
 /**
  * How fast the staff totals (`GET /api/admin/campaigns/:campaign/totals`) and the public progress
  * (`GET /api/campaigns/:campaign/progress`) answer over a large ledger: 1,000,000 entries across
- * 50 campaigns (payments, refunds, offline gifts; one-time and monthly) in a fresh PostgreSQL
- * database, loaded with generate_series. Requests go one at a time to the app in this process,
- * each to a random campaign, so the figures are per-request latency. Goal: p99 under 20 ms.
+ * one campaign, then across 50 campaigns (payments, refunds, offline gifts; one-time and monthly),
+ * each in a fresh PostgreSQL database loaded with generate_series. Requests go one at a time to
+ * the app in this process, each to a random campaign, so the figures are per-request latency.
+ * Goal: p99 under 10 ms for every read kind, in both layouts.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -14,19 +15,17 @@ import { createLogger } from '../src/lib/logger';
 import { createApiToken } from '../src/staff/api-token-service';
 import { createBenchDatabase } from './support/bench-database';
 import { loadLedger } from './support/totals-ledger';
-import { formatTable, type Benchmark } from './support/benchmark';
+import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport } from './support/benchmark';
 
-const CAMPAIGNS = 50;
+const LAYOUTS = (process.env.BENCH_CAMPAIGNS || '1,50').split(',').map(Number);
 const ENTRIES = Number(process.env.BENCH_LEDGER_ENTRIES || 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 400);
-const GOAL_P99_MS = 20;
+const GOAL_P99_MS = 10;
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
-export const benchmark: Benchmark = {
-  name: 'totals',
-  description: `campaign totals and public progress over ${ENTRIES.toLocaleString('en-US')} ledger entries in ${CAMPAIGNS} campaigns (PostgreSQL)`,
-  async run(ctx) {
+async function runLayout(ctx: BenchContext, CAMPAIGNS: number): Promise<BenchmarkReport> {
+  {
     const bench = await createBenchDatabase();
     ctx.defer(() => bench.drop());
     const { db } = bench;
@@ -83,6 +82,7 @@ export const benchmark: Benchmark = {
     ];
     const rows: string[][] = [];
     const results: Array<{ name: string; p99: number }> = [];
+    ctx.defer(() => container.outbox.stop());
     for (const r of routes) {
       ctx.progress(`${r.name}: first request to each campaign, then ${REQUESTS} reads, then ${REQUESTS} with a new gift every 20`);
       const cold: number[] = [];
@@ -99,7 +99,9 @@ export const benchmark: Benchmark = {
         const s = stats(times);
         rows.push([`${r.name}: ${label}`, String(times.length), s.p50.toFixed(1), s.p99.toFixed(1), s.max.toFixed(1)]);
       }
-      results.push({ name: r.name, p99: stats(warm).p99 });
+      for (const [label, times] of [['first read', cold], ['reads', warm], ['reads with gifts', mixed]] as const) {
+        results.push({ name: `${r.name} ${label}`, p99: stats(times).p99 });
+      }
     }
 
     // The figures must be right, not only fast: one campaign against a plain sum.
@@ -108,11 +110,28 @@ export const benchmark: Benchmark = {
       .sum<{ s: number }>('l.gross as s').first();
     if (check.raised !== Number(sum?.s)) problems.push(`totals say ${check.raised}, the ledger sums to ${sum?.s}`);
 
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await bench.drop();
     const table = formatTable(['GET route', 'requests', 'p50 ms', 'p99 ms', 'max ms'], rows);
     const verdict = results.map((r) => `${r.name} p99 ${r.p99.toFixed(1)} ms (${r.p99 < GOAL_P99_MS ? 'meets' : 'misses'} the ${GOAL_P99_MS} ms goal)`).join('; ');
     return {
       text: `${Number(loaded?.n).toLocaleString('en-US')} ledger entries, ${CAMPAIGNS} campaigns (${Math.round(Number(loaded?.n) / CAMPAIGNS)} entries each), loaded in ${loadSeconds.toFixed(1)} s; requests one at a time, each to a random campaign\n${table}\nreads: ${verdict}`,
       problems: [...new Set(problems)],
     };
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'totals',
+  description: `campaign totals and public progress over ${ENTRIES.toLocaleString('en-US')} ledger entries in ${LAYOUTS.join(' and in ')} campaigns (PostgreSQL)`,
+  async run(ctx) {
+    const texts: string[] = [];
+    const problems: string[] = [];
+    for (const campaigns of LAYOUTS) {
+      const report = await runLayout(ctx, campaigns);
+      texts.push(report.text);
+      problems.push(...report.problems);
+    }
+    return { text: texts.join('\n\n'), problems };
   },
 };

@@ -13,9 +13,12 @@ import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport, p
 import { freePort, spawnTsx, tail, waitForOk, type TsxChild } from './support/child-processes';
 import { startFakeStripe } from './support/fake-stripe';
 import type { LoadPlan, LoadResult } from './support/ingest-load';
+import { loadLedger } from './support/totals-ledger';
 
 const WEBHOOK_SECRET = 'whsec_bench';
 const GOAL_PERCENT = 40;
+/** The second run's campaign holds this many entries before its first event (0 skips that run). */
+const PREFILL = Number(process.env.BENCH_PREFILL_ENTRIES ?? 1_000_000);
 
 interface Settings {
   readonly events: number;
@@ -144,6 +147,20 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
   const service = await runService(ctx, bench, { ...plan, runTag: randomBytes(4).toString('hex') });
   const ledger = await checkLedger(bench.db, measuredIds);
   const errors = await eventErrors(bench.db);
+
+  // The same load on a campaign that already holds PREFILL entries: a gift must cost the same.
+  let big: { service: typeof service; ledger: typeof ledger; loadSeconds: number; errors: typeof errors } | null = null;
+  if (PREFILL > 0) {
+    ctx.progress(`prefilling one campaign with ${PREFILL} ledger entries (generate_series)`);
+    const started = performance.now();
+    const org = await bench.db('organizations').first('id');
+    await loadLedger(bench.db, org.id, 1, PREFILL);
+    const loadSeconds = (performance.now() - started) / 1000;
+    const bigIds = await seedPendingMonthlyDonations(bench.db, settings.warmup + settings.events, 'bench-1', 'big-');
+    const bigPlan = { ...plan, warmupDonationIds: bigIds.slice(0, settings.warmup), donationIds: bigIds.slice(settings.warmup) };
+    const bigService = await runService(ctx, bench, { ...bigPlan, runTag: randomBytes(4).toString('hex') });
+    big = { service: bigService, ledger: await checkLedger(bench.db, bigPlan.donationIds), loadSeconds, errors: await eventErrors(bench.db) };
+  }
   const [bare, bareCpu] = await runBare(ctx, bench, { ...plan, runTag: randomBytes(4).toString('hex') });
   const bareRows = await countRows(bench.db, 'bench_bare');
 
@@ -158,6 +175,12 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
     if (r.non2xx + r.warmupNon2xx > 0) problems.push(`${name}: ${r.non2xx} non-2xx answers measured, ${r.warmupNon2xx} in warm-up`);
   }
   if (bareRows !== total) problems.push(`bench_bare has ${bareRows} rows, expected ${total}`);
+  if (big && big.ledger.measuredPayments !== settings.events) {
+    problems.push(`prefilled campaign: ${big.ledger.measuredPayments} payment entries for the ${settings.events} measured events`);
+  }
+  if (big && big.service.result.non2xx + big.service.result.warmupNon2xx > 0) problems.push(`prefilled run: ${big.service.result.non2xx} non-2xx answers`);
+  const bigRatio = big ? (big.service.result.eventsPerSecond / bare.eventsPerSecond) * 100 : null;
+  const spread = big ? (Math.abs(big.service.result.eventsPerSecond - service.result.eventsPerSecond) / service.result.eventsPerSecond) * 100 : null;
 
   const lines = [
     `${settings.events} signed invoice.paid events (+${settings.warmup} warm-up), concurrency ${settings.concurrency}, ` +
@@ -165,10 +188,16 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
     '',
     formatTable(['', 'events/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'], [
       row('service POST /webhooks/stripe', service.result),
+      ...(big ? [row(`service, campaign of ${PREFILL.toLocaleString('en-US')} entries`, big.service.result)] : []),
       row('bare Express POST /bare', bare),
     ]),
     '',
     `service/bare events/s: ${fixed(ratio)}% (goal >= ${GOAL_PERCENT}%: ${ratio >= GOAL_PERCENT ? 'met' : 'not met'})`,
+    ...(big && bigRatio !== null && spread !== null ? [
+      `prefilled campaign/bare events/s: ${fixed(bigRatio)}% (goal >= ${GOAL_PERCENT}%: ${bigRatio >= GOAL_PERCENT ? 'met' : 'not met'}); ` +
+        `empty vs prefilled differ by ${fixed(spread)}% (goal <= 10%: ${spread <= 10 ? 'met' : 'not met'}); prefill loaded in ${fixed(big.loadSeconds)} s`,
+      `prefilled ledger: ${big.ledger.measuredPayments} payment entries for the ${settings.events} measured events`,
+    ] : []),
     `ledger: ${ledger.measuredPayments} payment entries for the ${settings.events} measured events ` +
       `(${ledger.allPayments} with warm-up); stripe_events processed ${ledger.eventsProcessed}, with an error ${ledger.eventsWithError}; ` +
       `donations active ${ledger.donationsActive}`,
@@ -181,6 +210,8 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
   ];
   if (service.logged.count > 0) lines.push(`service logged ${service.logged.count} warnings/errors:`, ...service.logged.top.map((l) => `  ${l}`));
   for (const e of errors) lines.push(`  stripe_events.last_error ${e.n} × ${e.error}`);
+  if (big && big.service.logged.count > 0) lines.push(`prefilled run: service logged ${big.service.logged.count} warnings/errors:`, ...big.service.logged.top.map((l) => `  ${l}`));
+  for (const e of big?.errors ?? []) lines.push(`  prefilled run: stripe_events.last_error ${e.n} × ${e.error}`);
   for (const sample of [...service.result.sampleErrors, ...bare.sampleErrors]) lines.push(`  answer: ${sample}`);
   return { text: lines.join('\n'), problems };
 }

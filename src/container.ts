@@ -8,6 +8,7 @@ import { createOutboxWorker, type OutboxWorker } from './email/outbox-worker';
 import { createEmailRenderer, type EmailRenderer } from './email/renderer';
 import { createLogger, type Logger } from './lib/logger';
 import { readOrCreateSecret } from './lib/secret-file';
+import { sweepLedgerWork } from './ledger/ledger-service';
 import { createDemoGateway } from './stripe/demo-gateway';
 import { DemoStore } from './stripe/demo/demo-store';
 import type { PaymentGateway } from './stripe/payment-types';
@@ -55,6 +56,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     : outboxTransport(path.join(config.dataDir, 'outbox'), logger));
   const outbox = createOutboxWorker({
     db, transport, renderer, logger, publicUrl: config.publicUrl, mailFrom: config.mailFrom,
+    beforeSweep: () => sweepLedgerWork({ db, gateway, logger }),
   });
   const books = createBooksService(db);
   return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox, books };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import {
-  onAsyncPaymentSucceeded, onCheckoutCompleted, onCheckoutEndedUnpaid, type CompletedSession,
+  onAsyncPaymentSucceeded, onCheckoutCompleted, onCheckoutEndedUnpaid, prepareSession, type CompletedSession,
 } from '../src/donations/donation-events';
 import { donationIdFrom, metadata, stripeId } from './stripe-shapes';
-import type { WebhookHandlers } from './webhook-types';
+import { withPrepare, type WebhookHandlers } from './webhook-types';
 
 const sessionSchema = z
   .object({
@@ -31,8 +31,14 @@ const sessionSchema = z
   }));
 
 export const checkoutSessionHandlers: WebhookHandlers = {
-  'checkout.session.completed': (ctx, object) => onCheckoutCompleted(ctx, sessionSchema.parse(object)),
-  'checkout.session.async_payment_succeeded': (ctx, object) => onAsyncPaymentSucceeded(ctx, sessionSchema.parse(object)),
+  'checkout.session.completed': withPrepare(
+    (deps, object) => prepareSession(deps, sessionSchema.parse(object), false),
+    (ctx, object, prepared) => onCheckoutCompleted(ctx, sessionSchema.parse(object), prepared),
+  ),
+  'checkout.session.async_payment_succeeded': withPrepare(
+    (deps, object) => prepareSession(deps, sessionSchema.parse(object), true),
+    (ctx, object, prepared) => onAsyncPaymentSucceeded(ctx, sessionSchema.parse(object), prepared),
+  ),
   'checkout.session.async_payment_failed': (ctx, object) => onCheckoutEndedUnpaid(ctx, sessionSchema.parse(object), 'failed'),
   'checkout.session.expired': (ctx, object) => onCheckoutEndedUnpaid(ctx, sessionSchema.parse(object), 'expired'),
 };

@@ -12,7 +12,7 @@ const disputeSchema = z.object({
 
 const recordDispute: WebhookHandlers[string] = async (ctx, object) => {
   const dispute = disputeSchema.parse(object);
-  await recordDisputeMovements(ctx.tx, ctx.logger, {
+  await recordDisputeMovements(ctx, {
     id: dispute.id, chargeId: dispute.charge, balanceTransactions: dispute.balance_transactions,
   });
 };

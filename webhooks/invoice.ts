@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { onInvoicePaid, onInvoicePaymentFailed, type PaidInvoice } from '../src/donations/donation-events';
+import { onInvoicePaid, onInvoicePaymentFailed, prepareInvoice, type PaidInvoice } from '../src/donations/donation-events';
 import { donationIdFrom, metadata, stripeId, timestamp } from './stripe-shapes';
-import type { WebhookHandlers } from './webhook-types';
+import { withPrepare, type WebhookHandlers } from './webhook-types';
 
 // API 2026-10-28: the subscription is under parent.subscription_details, not invoice.subscription.
 const invoiceSchema = z
@@ -29,6 +29,9 @@ const invoiceSchema = z
   });
 
 export const invoiceHandlers: WebhookHandlers = {
-  'invoice.paid': (ctx, object) => onInvoicePaid(ctx, invoiceSchema.parse(object)),
+  'invoice.paid': withPrepare(
+    (deps, object) => prepareInvoice(deps, invoiceSchema.parse(object)),
+    (ctx, object, prepared) => onInvoicePaid(ctx, invoiceSchema.parse(object), prepared),
+  ),
   'invoice.payment_failed': (ctx, object) => onInvoicePaymentFailed(ctx, invoiceSchema.parse(object)),
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fetchPayout, recordPayout, type FetchedPayout } from '../src/exports/payout-reconciliation';
 import type { PayoutInfo } from '../src/stripe/payment-types';
 import { timestamp } from './stripe-shapes';
-import type { WebhookHandler, WebhookHandlers } from './webhook-types';
+import { withPrepare, type WebhookHandlers } from './webhook-types';
 
 const payoutSchema = z
   .object({
@@ -16,18 +16,9 @@ const payoutSchema = z
 
 // A payout can hold thousands of balance transactions, many pages of them: they are read in
 // `prepare`, before the event's transaction opens, so no lock waits on Stripe.
-const payoutPaid: WebhookHandler = Object.assign(
-  async (ctx: Parameters<WebhookHandler>[0], object: unknown, prepared?: unknown) => {
-    const payout = payoutSchema.parse(object);
-    const fetched = (prepared as FetchedPayout | undefined) ?? (await fetchPayout(ctx.gateway, payout.id, payout));
-    await recordPayout(ctx.tx, ctx.logger, fetched);
-  },
-  {
-    prepare: async (deps: Parameters<NonNullable<WebhookHandler['prepare']>>[0], object: unknown): Promise<FetchedPayout> => {
-      const payout = payoutSchema.parse(object);
-      return fetchPayout(deps.gateway, payout.id, payout);
-    },
-  },
+const payoutPaid = withPrepare(
+  (deps, object) => fetchPayout(deps.gateway, payoutSchema.parse(object).id, payoutSchema.parse(object)),
+  (ctx, _object, fetched: FetchedPayout) => recordPayout(ctx.tx, ctx.logger, fetched),
 );
 
 export const payoutHandlers: WebhookHandlers = {

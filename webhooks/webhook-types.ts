@@ -1,12 +1,22 @@
-import type { EventContext } from '../src/donations/donation-events';
-import type { Logger } from '../src/lib/logger';
-import type { PaymentGateway } from '../src/stripe/payment-types';
+import type { EventContext, PrepareDeps } from '../src/donations/donation-events';
 
 /**
- * A handler may name a `prepare` step: it runs before the event's transaction opens (slow
- * Stripe calls that must not hold locks) and its result is passed to the handler.
+ * A handler may name a `prepare` step: it runs before the event's transaction opens (every
+ * Stripe read, which must not hold locks) and its result is passed to the handler.
  */
 export type WebhookHandler = ((ctx: EventContext, object: unknown, prepared?: unknown) => Promise<void>) & {
-  prepare?: (deps: { gateway: PaymentGateway; logger: Logger }, object: unknown) => Promise<unknown>;
+  prepare?: (deps: PrepareDeps, object: unknown) => Promise<unknown>;
 };
 export type WebhookHandlers = Readonly<Record<string, WebhookHandler>>;
+
+/** A handler whose Stripe reads are in `prepare`; it refuses to run without their result. */
+export function withPrepare<P>(
+  prepare: (deps: PrepareDeps, object: unknown) => Promise<P>,
+  handle: (ctx: EventContext, object: unknown, prepared: P) => Promise<void>,
+): WebhookHandler {
+  const handler = async (ctx: EventContext, object: unknown, prepared?: unknown) => {
+    if (prepared === undefined) throw new Error('prepare (the Stripe reads) must run before the event\'s transaction');
+    await handle(ctx, object, prepared as P);
+  };
+  return Object.assign(handler, { prepare });
+}

@@ -45,9 +45,9 @@ export async function createBenchDatabase(adminUrl = process.env.BENCH_DATABASE_
   }
 }
 
-/** Monthly gifts of 20.00 USD to the demo campaign's travel earmark, each from its own supporter. */
-export async function seedPendingMonthlyDonations(db: Knex, count: number): Promise<string[]> {
-  const campaign = await db('campaigns').where({ slug: DEMO_CAMPAIGN_SLUG }).first('id', 'organization_id');
+/** Monthly gifts of 20.00 USD to a campaign's (the demo one's) travel earmark, each from its own supporter. */
+export async function seedPendingMonthlyDonations(db: Knex, count: number, slug = DEMO_CAMPAIGN_SLUG, tag = ''): Promise<string[]> {
+  const campaign = await db('campaigns').where({ slug }).first('id', 'organization_id');
   const earmark = await db('earmarks').where({ campaign_id: campaign.id, code: 'travel' }).first('id');
   const ids: string[] = [];
   const batch = 1000;
@@ -58,7 +58,7 @@ export async function seedPendingMonthlyDonations(db: Knex, count: number): Prom
       const supporters: { id: string }[] = await tx('supporters')
         .insert(numbers.map((n) => ({
           organization_id: campaign.organization_id,
-          email: `bench-supporter-${n}@example.org`,
+          email: `bench-supporter-${tag}${n}@example.org`,
           first_name: 'Bench',
           last_name: `Supporter ${n}`,
           locale: 'en',

@@ -1,20 +1,32 @@
 import type { Knex } from 'knex';
 import { queueSupporterEmail } from '../email/email-queue';
+import type { LedgerEffects } from '../ledger/ledger-jobs';
 import { recordPaymentFacts } from '../ledger/payment-recorder';
 import type { Logger } from '../lib/logger';
-import type { PaymentGateway } from '../stripe/payment-types';
 import { skippedMonthsBefore } from '../gifts/gift-change-repository';
+import type { ChargeInfo, PaymentGateway } from '../stripe/payment-types';
 import { rememberStripeCustomer } from '../supporters/supporter-repository';
-import { findDonationIdBySubscription, lockDonation, updateDonation, type Donation } from './donation-repository';
+import { findDonation, findDonationIdBySubscription, lockDonation, updateDonation, type Donation } from './donation-repository';
 import { advanceStatus } from './donation-status';
-import { ensureInstallmentPlan, monthsBetween } from './installment-plan';
+import { monthsBetween, requestInstallmentPlan } from './installment-plan';
 
-/** What every webhook handler is given: the event's transaction and its time. */
+/**
+ * What every webhook handler is given: the event's transaction, its time, and where to leave
+ * work for after commit. There is no Stripe gateway here on purpose: Stripe is read before the
+ * transaction opens (a handler's `prepare`) and written after it commits (a ledger job).
+ */
 export interface EventContext {
   readonly tx: Knex;
-  readonly gateway: PaymentGateway;
   readonly logger: Logger;
   readonly eventCreated: Date;
+  readonly effects: LedgerEffects;
+}
+
+/** What a handler's `prepare` may use: Stripe, and the database outside any transaction. */
+export interface PrepareDeps {
+  readonly gateway: PaymentGateway;
+  readonly logger: Logger;
+  readonly db: Knex;
 }
 
 export interface CompletedSession {
@@ -52,15 +64,23 @@ async function linkCustomer(ctx: EventContext, donation: Donation, customerId: s
   await rememberStripeCustomer(ctx.tx, donation.supporterId, customerId);
 }
 
-async function settleOneTimePayment(ctx: EventContext, donation: Donation, paymentIntentId: string): Promise<void> {
-  await updateDonation(ctx.tx, donation.id, { paymentIntentId });
-  await advanceStatus(ctx.tx, donation, 'paid', ctx.eventCreated);
-  const charge = await ctx.gateway.retrievePaymentIntentCharge(paymentIntentId);
-  // Last, because the ledger entry takes the organization's receipt counter lock until commit.
-  await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, donation, installment: 1, charge });
+/** Read before the transaction: the charge of a paid one-time checkout. */
+export interface PreparedSession {
+  readonly charge: ChargeInfo | null;
 }
 
-export async function onCheckoutCompleted(ctx: EventContext, session: CompletedSession): Promise<void> {
+export async function prepareSession(deps: PrepareDeps, session: CompletedSession, settles: boolean): Promise<PreparedSession> {
+  const pays = session.mode === 'payment' && session.paymentIntentId && (settles || session.paymentStatus === 'paid');
+  return { charge: pays && session.paymentIntentId ? await deps.gateway.retrievePaymentIntentCharge(session.paymentIntentId) : null };
+}
+
+async function settleOneTimePayment(ctx: EventContext, donation: Donation, paymentIntentId: string, prepared: PreparedSession): Promise<void> {
+  await updateDonation(ctx.tx, donation.id, { paymentIntentId });
+  await advanceStatus(ctx.tx, donation, 'paid', ctx.eventCreated);
+  await recordPaymentFacts(ctx, { paymentIntentId, donationId: donation.id, donation, installment: 1, charge: prepared.charge });
+}
+
+export async function onCheckoutCompleted(ctx: EventContext, session: CompletedSession, prepared: PreparedSession): Promise<void> {
   const donation = await donationForSession(ctx, session);
   if (!donation) return;
   if (!donation.checkoutSessionId) await updateDonation(ctx.tx, donation.id, { checkoutSessionId: session.id });
@@ -69,21 +89,21 @@ export async function onCheckoutCompleted(ctx: EventContext, session: CompletedS
   if (session.mode === 'subscription' && session.subscriptionId) {
     await updateDonation(ctx.tx, donation.id, { subscriptionId: session.subscriptionId });
     await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated);
-    await ensureInstallmentPlan(ctx.tx, ctx.gateway, ctx.logger, donation, session.subscriptionId);
+    await requestInstallmentPlan(ctx.tx, ctx.effects, donation, session.subscriptionId);
     await queueSupporterEmail(ctx.tx, {
       dedupeKey: `monthly_started:${donation.id}`, template: 'monthly_started', supporterId: donation.supporterId, donationId: donation.id,
     });
     return; // the payment itself is recorded from invoice.paid
   }
   if (session.mode === 'payment' && session.paymentIntentId) {
-    if (session.paymentStatus === 'paid') await settleOneTimePayment(ctx, donation, session.paymentIntentId);
+    if (session.paymentStatus === 'paid') await settleOneTimePayment(ctx, donation, session.paymentIntentId, prepared);
     else await advanceStatus(ctx.tx, donation, 'processing', ctx.eventCreated);
   }
 }
 
-export async function onAsyncPaymentSucceeded(ctx: EventContext, session: CompletedSession): Promise<void> {
+export async function onAsyncPaymentSucceeded(ctx: EventContext, session: CompletedSession, prepared: PreparedSession): Promise<void> {
   const donation = await donationForSession(ctx, session);
-  if (donation && session.paymentIntentId) await settleOneTimePayment(ctx, donation, session.paymentIntentId);
+  if (donation && session.paymentIntentId) await settleOneTimePayment(ctx, donation, session.paymentIntentId, prepared);
 }
 
 export async function onCheckoutEndedUnpaid(ctx: EventContext, session: CompletedSession, status: 'failed' | 'expired'): Promise<void> {
@@ -110,32 +130,56 @@ async function donationForSubscription(ctx: EventContext, subscriptionId: string
   return donation;
 }
 
-async function installmentOf(ctx: EventContext, donation: Donation, invoice: PaidInvoice): Promise<number> {
-  if (invoice.billingReason === 'subscription_create' || !invoice.periodStart || !invoice.subscriptionId) return 1;
+/** Read before the transaction: the invoice's payment, its charge, and (for a renewal whose
+ * donation has no billing anchor yet) the subscription's start, to count the installment. */
+export interface PreparedInvoice {
+  readonly paymentIntentId: string | null;
+  readonly charge: ChargeInfo | null;
+  readonly subscriptionStart: Date | null;
+}
+
+const isRenewal = (invoice: PaidInvoice) =>
+  invoice.billingReason !== 'subscription_create' && Boolean(invoice.periodStart) && Boolean(invoice.subscriptionId);
+
+export async function prepareInvoice(deps: PrepareDeps, invoice: PaidInvoice): Promise<PreparedInvoice> {
+  if (invoice.amountPaid <= 0) return { paymentIntentId: null, charge: null, subscriptionStart: null };
+  const paymentIntentId = await deps.gateway.findInvoicePaymentIntent(invoice.id);
+  const charge = paymentIntentId ? await deps.gateway.retrievePaymentIntentCharge(paymentIntentId) : null;
+  let subscriptionStart: Date | null = null;
+  if (paymentIntentId && isRenewal(invoice) && invoice.subscriptionId) {
+    const id = invoice.donationId ?? (await findDonationIdBySubscription(deps.db, invoice.subscriptionId));
+    const donation = id ? await findDonation(deps.db, id) : null;
+    subscriptionStart = donation?.billingAnchor ?? (await deps.gateway.retrieveSubscription(invoice.subscriptionId)).startDate;
+  }
+  return { paymentIntentId, charge, subscriptionStart };
+}
+
+async function installmentOf(ctx: EventContext, donation: Donation, invoice: PaidInvoice, prepared: PreparedInvoice): Promise<number> {
+  if (!isRenewal(invoice) || !invoice.periodStart) return 1;
   let anchor = donation.billingAnchor;
   if (!anchor) {
-    anchor = (await ctx.gateway.retrieveSubscription(invoice.subscriptionId)).startDate;
+    anchor = prepared.subscriptionStart;
+    if (!anchor) throw new Error(`invoice ${invoice.id}: the subscription's start was not read before the transaction`);
     await updateDonation(ctx.tx, donation.id, { billingAnchor: anchor });
   }
   // A pause moves the later payments by the months it skipped; they keep their numbers.
   return monthsBetween(anchor, invoice.periodStart) + 1 - await skippedMonthsBefore(ctx.tx, donation.id, invoice.periodStart);
 }
 
-export async function onInvoicePaid(ctx: EventContext, invoice: PaidInvoice): Promise<void> {
+export async function onInvoicePaid(ctx: EventContext, invoice: PaidInvoice, prepared: PreparedInvoice): Promise<void> {
   const donation = await donationForSubscription(ctx, invoice.subscriptionId, invoice.donationId);
   if (!donation) {
     ctx.logger.info({ invoiceId: invoice.id }, 'invoice is not for a Colecta donation');
     return;
   }
   await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated);
-  if (invoice.subscriptionId) await ensureInstallmentPlan(ctx.tx, ctx.gateway, ctx.logger, donation, invoice.subscriptionId);
-  // Last, because the ledger entry takes the organization's receipt counter lock until commit.
+  if (invoice.subscriptionId) await requestInstallmentPlan(ctx.tx, ctx.effects, donation, invoice.subscriptionId);
   if (invoice.amountPaid > 0) {
-    const paymentIntentId = await ctx.gateway.findInvoicePaymentIntent(invoice.id);
-    if (paymentIntentId) {
-      const installment = await installmentOf(ctx, donation, invoice);
-      const charge = await ctx.gateway.retrievePaymentIntentCharge(paymentIntentId);
-      await recordPaymentFacts(ctx.tx, ctx.logger, { paymentIntentId, donationId: donation.id, donation, invoiceId: invoice.id, installment, charge });
+    if (prepared.paymentIntentId) {
+      const installment = await installmentOf(ctx, donation, invoice, prepared);
+      await recordPaymentFacts(ctx, {
+        paymentIntentId: prepared.paymentIntentId, donationId: donation.id, donation, invoiceId: invoice.id, installment, charge: prepared.charge,
+      });
     } else {
       ctx.logger.warn({ invoiceId: invoice.id }, 'paid invoice has no payment intent');
     }
@@ -167,7 +211,7 @@ export async function onSubscriptionUpdated(ctx: EventContext, sub: Subscription
   const next = sub.status === 'active' || sub.status === 'trialing' ? 'active'
     : sub.status === 'past_due' || sub.status === 'unpaid' ? 'failing' : null;
   if (next) await advanceStatus(ctx.tx, donation, next, ctx.eventCreated);
-  if (next === 'active') await ensureInstallmentPlan(ctx.tx, ctx.gateway, ctx.logger, donation, sub.id);
+  if (next === 'active') await requestInstallmentPlan(ctx.tx, ctx.effects, donation, sub.id);
 }
 
 export async function onSubscriptionDeleted(ctx: EventContext, sub: SubscriptionChange): Promise<void> {

@@ -22,6 +22,8 @@ export interface OutboxOptions {
   readonly maxPerTick?: number;
   /** A message still `sending` this long after it was claimed was orphaned by a crash. */
   readonly staleMs?: number;
+  /** Runs before each sweep: the ledger's after-commit work a crash or a failure left behind. */
+  readonly beforeSweep?: () => Promise<void>;
 }
 
 export interface DrainResult {
@@ -85,6 +87,8 @@ export function createOutboxWorker(o: OutboxOptions): OutboxWorker {
     const result = await lightly((tx) => tx.raw(
       `update emails set status = 'sending', attempts = attempts + 1, claimed_at = ?
        where id in (select id from emails where status = 'queued' and next_attempt_at <= ?
+                      and not exists (select 1 from ledger_entries l where l.id = emails.ledger_entry_id
+                                        and l.receipt_number is null and l.kind in ('payment', 'offline', 'refund'))
                     order by next_attempt_at, id limit ? for update skip locked)
        returning *`,
       [now, now, limit],
@@ -138,6 +142,8 @@ export function createOutboxWorker(o: OutboxOptions): OutboxWorker {
 
   async function drainOnce(now: Date | undefined, limit: number): Promise<DrainResult> {
     const totals = { sent: 0, retried: 0, failed: 0 };
+    // A receipt is mailed only once its entry has its number (given after the entry commits).
+    await o.beforeSweep?.().catch((error) => o.logger.error({ err: error }, 'ledger sweep failed'));
     for (let done = 0; done < limit;) {
       const at = now ?? new Date();
       const batch = await claim(at, Math.min(batchSize, limit - done));

@@ -1,6 +1,4 @@
 import type { Knex } from 'knex';
-import { queueLedgerEmails } from '../email/ledger-emails';
-import { checkMilestones } from './milestone-check';
 
 export type LedgerKind = 'payment' | 'refund' | 'dispute' | 'dispute_reversal' | 'offline';
 
@@ -26,35 +24,12 @@ export interface NewLedgerEntry {
   readonly stripeBalanceTransactionId?: string | null;
 }
 
-const RECEIPTED: ReadonlySet<LedgerKind> = new Set(['payment', 'offline', 'refund']);
-
-const yearFormats = new Map<string, Intl.DateTimeFormat>();
-
-function yearIn(timeZone: string, moment: Date): number {
-  let format = yearFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone });
-    yearFormats.set(timeZone, format);
-  }
-  return Number(format.format(moment));
-}
-
-/** Sequential per organization and calendar year in the organization's time zone; the counter
- * row stays locked until the transaction ends, so numbers are gapless and never shared. */
-async function nextReceiptNumber(tx: Knex, organizationId: string, occurredAt: Date): Promise<string> {
-  const org = await tx('organizations').where({ id: organizationId }).first('time_zone');
-  const year = yearIn(org?.time_zone ?? 'UTC', occurredAt);
-  const [row] = await tx('receipt_counters')
-    .insert({ organization_id: organizationId, year, last_number: 1 })
-    .onConflict(['organization_id', 'year'])
-    .merge({ last_number: tx.raw('receipt_counters.last_number + 1') })
-    .returning('last_number');
-  return `${year}-${String(row.last_number).padStart(6, '0')}`;
-}
-
-/** Appends one entry. Callers hold the lock that makes "already recorded?" and this insert one step. */
+/**
+ * Appends one entry, and nothing else: its side effects are the ledger service's
+ * (ledger-service.ts). Callers hold the lock that makes "already recorded?" and this insert one
+ * step. The receipt number is given after commit (receipt-numbers.ts).
+ */
 export async function appendLedgerEntry(tx: Knex, entry: NewLedgerEntry): Promise<number> {
-  const receiptNumber = RECEIPTED.has(entry.kind) ? await nextReceiptNumber(tx, entry.organizationId, entry.occurredAt) : null;
   const [row] = await tx('ledger_entries')
     .insert({
       kind: entry.kind,
@@ -77,14 +52,9 @@ export async function appendLedgerEntry(tx: Knex, entry: NewLedgerEntry): Promis
       stripe_refund_id: entry.stripeRefundId ?? null,
       stripe_dispute_id: entry.stripeDisputeId ?? null,
       stripe_balance_transaction_id: entry.stripeBalanceTransactionId ?? null,
-      receipt_number: receiptNumber,
     })
     .returning('id');
-  const id = Number(row.id);
-  // Same transaction: the receipt and any milestone mail exist exactly when the entry does.
-  await queueLedgerEmails(tx, { id, ...entry });
-  await checkMilestones(tx, { id, ...entry });
-  return id;
+  return Number(row.id);
 }
 
 export async function hasBalanceTransaction(db: Knex, balanceTransactionId: string): Promise<boolean> {

@@ -5,7 +5,8 @@ import { AppError } from '../lib/errors';
 import { writeAudit } from '../staff/audit-log';
 import { assertCanWrite, type Principal } from '../staff/principal';
 import { upsertSupporter } from '../supporters/supporter-repository';
-import { appendLedgerEntry } from './ledger-repository';
+import { newEffects } from './ledger-jobs';
+import { applyEffects, recordLedgerEntry } from './ledger-service';
 
 export const offlineGiftSchema = z.object({
   campaign: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a campaign slug'),
@@ -32,9 +33,14 @@ export interface RecordedOfflineGift {
   readonly receiptNumber: string;
 }
 
-/** A check, cash or transfer: the supporter (reused by email), a paid one-time donation and its `offline` entry, in one transaction. */
+/**
+ * A check, cash or transfer: the supporter (reused by email), a paid one-time donation and its
+ * `offline` entry, in one transaction; then, once committed, its receipt number (in entry order
+ * with the organization's other gifts) and its milestone check.
+ */
 export async function recordOfflineGift(db: Knex, principal: Principal, gift: OfflineGift): Promise<RecordedOfflineGift> {
-  return db.transaction(async (tx) => {
+  const effects = newEffects();
+  const recorded = await db.transaction(async (tx) => {
     const campaign = await tx('campaigns').where({ slug: gift.campaign }).first('id', 'organization_id', 'currency');
     if (!campaign) throw AppError.notFound('Campaign');
     assertCanWrite(principal, campaign.organization_id);
@@ -53,17 +59,20 @@ export async function recordOfflineGift(db: Knex, principal: Principal, gift: Of
       note: gift.note ?? null, locale: gift.supporter.locale,
     });
     await tx('donations').where({ id: donationId }).update({ status: 'paid', status_changed_at: tx.fn.now() });
-    const ledgerEntryId = await appendLedgerEntry(tx, {
+    const ledgerEntryId = await recordLedgerEntry(tx, effects, {
       kind: 'offline', organizationId: campaign.organization_id, campaignId: campaign.id, earmarkId: earmark.id,
       supporterId: supporter.id, donationId, gross: gift.amount, fee: 0, currency: campaign.currency, occurredAt,
       paymentMethod: gift.method, checkNumber: gift.method === 'check' ? gift.checkNumber ?? null : null,
     });
-    const entry = await tx('ledger_entries').where({ id: ledgerEntryId }).first('receipt_number');
-    await writeAudit(tx, principal, {
-      action: 'offline_gift.record', entityType: 'ledger_entry', entityId: String(ledgerEntryId),
-      organizationId: campaign.organization_id, before: null,
-      after: { ...gift, donationId, ledgerEntryId, receiptNumber: entry.receipt_number },
-    });
-    return { ledgerEntryId, donationId, receiptNumber: entry.receipt_number as string };
+    return { ledgerEntryId, donationId, organizationId: campaign.organization_id as string };
   });
+  await applyEffects({ db }, effects);
+  const entry = await db('ledger_entries').where({ id: recorded.ledgerEntryId }).first('receipt_number');
+  const { ledgerEntryId, donationId } = recorded;
+  await db.transaction((tx) => writeAudit(tx, principal, {
+    action: 'offline_gift.record', entityType: 'ledger_entry', entityId: String(ledgerEntryId),
+    organizationId: recorded.organizationId, before: null,
+    after: { ...gift, donationId, ledgerEntryId, receiptNumber: entry.receipt_number },
+  }));
+  return { ledgerEntryId, donationId, receiptNumber: entry.receipt_number as string };
 }

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { findDonation, type Donation } from '../donations/donation-repository';
 import type { Logger } from '../lib/logger';
 import type { ChargeInfo } from '../stripe/payment-types';
-import { appendLedgerEntry } from './ledger-repository';
+import type { LedgerEffects } from './ledger-jobs';
+import { recordLedgerEntry } from './ledger-service';
 
 /** Whatever one event knows about a payment; the rest arrives with other events. */
 export interface PaymentFacts {
@@ -17,6 +18,13 @@ export interface PaymentFacts {
 
 export type PaymentOutcome = 'recorded' | 'already_recorded' | 'waiting';
 
+/** A transaction that may append to the ledger, with what it leaves to do after commit. */
+export interface LedgerTx {
+  readonly tx: Knex;
+  readonly logger: Logger;
+  readonly effects: LedgerEffects;
+}
+
 interface StripePaymentRow {
   payment_intent_id: string; donation_id: string | null; invoice_id: string | null; installment: number | null;
   charge_id: string | null; balance_transaction_id: string | null; gross: number | null; fee: number | null;
@@ -30,7 +38,8 @@ const keep = (tx: Knex, column: string) => tx.raw(`coalesce(stripe_payments.${co
  * donation, the charge and the charge's balance transaction are all known. The upsert locks
  * the payment's row, so concurrent events about one payment take turns and only one writes.
  */
-export async function recordPaymentFacts(tx: Knex, logger: Logger, facts: PaymentFacts): Promise<PaymentOutcome> {
+export async function recordPaymentFacts(ctx: LedgerTx, facts: PaymentFacts): Promise<PaymentOutcome> {
+  const { tx, logger } = ctx;
   const charge = facts.charge?.status === 'succeeded' ? facts.charge : null;
   const bt = charge?.balanceTransaction ?? null;
   const merged = ['donation_id', 'invoice_id', 'installment', 'charge_id', 'balance_transaction_id', 'gross', 'fee',
@@ -70,7 +79,7 @@ export async function recordPaymentFacts(tx: Knex, logger: Logger, facts: Paymen
   if (donation.installments != null && row.installment > donation.installments) {
     logger.error({ donationId, chargeId, installment: row.installment }, 'payment beyond the chosen number of installments');
   }
-  await appendLedgerEntry(tx, {
+  await recordLedgerEntry(tx, ctx.effects, {
     kind: 'payment',
     organizationId: donation.organizationId,
     campaignId: donation.campaignId,

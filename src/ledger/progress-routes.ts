@@ -2,14 +2,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseOr422 } from '../lib/validation';
 import type { Knex } from 'knex';
-import { cachedCampaignProgress } from './cached-progress';
+import { campaignProgress } from './progress-service';
 
 const paramsSchema = z.object({ campaign: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a campaign slug') });
 const querySchema = z.object({ lang: z.enum(['en', 'es']).optional() });
 
 export function progressRoutes(deps: { db: Knex }): Router {
   const router = Router();
-  const campaignProgress = cachedCampaignProgress(deps.db);
   router.get('/api/campaigns/:campaign/progress', async (req, res) => {
     const { campaign } = parseOr422(paramsSchema, req.params);
     const { lang } = parseOr422(querySchema, req.query);

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CampaignView } from '../campaigns/campaign-admin-schemas';
+import { campaignTotalsRows, type TotalsRow } from './ledger-totals-repository';
 import { VersionedCache } from './versioned-cache';
 
 export interface MoneyFigures {
@@ -13,9 +14,9 @@ export interface MoneyFigures {
   readonly disputed: number;
   /** The sum of every entry's gross: the public progress figure. */
   readonly raised: number;
-  /** The fiscal sponsor's administrative fee, each entry's as charged (negative on refunds). */
+  /** The sponsor's administrative fee, charged on each entry at its own rate (negative on refunds). */
   readonly sponsorFee: number;
-  /** What the organization keeps: net less the sponsor's fee. */
+  /** Net less the sponsor's fee: what the organization is owed. */
   readonly netToOrganization: number;
 }
 
@@ -30,85 +31,38 @@ export interface CampaignTotals extends MoneyFigures {
   readonly monthlySupporters: { active: number; failing: number; ended: number };
 }
 
-interface SumRow {
-  earmark_id: string | null; month: string | null; frequency: string | null;
-  g_earmark: number; g_month: number; g_frequency: number;
-  gross: number; fees: number; net: number; refunded: number; disputed: number; raised: number; entries: number;
-  sponsor_fee: number;
-}
-
-const figures = (r: SumRow | undefined): MoneyFigures => ({
-  gross: Number(r?.gross ?? 0), fees: Number(r?.fees ?? 0), net: Number(r?.net ?? 0),
-  refunded: Number(r?.refunded ?? 0), disputed: Number(r?.disputed ?? 0), raised: Number(r?.raised ?? 0),
-  sponsorFee: Number(r?.sponsor_fee ?? 0), netToOrganization: Number(r?.net ?? 0) - Number(r?.sponsor_fee ?? 0),
+const figures = (r: TotalsRow | undefined): MoneyFigures => ({
+  gross: r?.gross ?? 0, fees: r?.fees ?? 0, net: r?.net ?? 0, refunded: r?.refunded ?? 0, disputed: r?.disputed ?? 0, raised: r?.raised ?? 0,
+  sponsorFee: r?.sponsor_fee ?? 0, netToOrganization: (r?.net ?? 0) - (r?.sponsor_fee ?? 0),
 });
 
-interface LedgerSums {
-  readonly rows: SumRow[];
-  readonly earmarkIds: Array<{ id: string; code: string }>;
+/** Kept for the callers that hold one; the running sums need no cache in front of them. */
+export function createTotalsCache(): VersionedCache<unknown> {
+  return new VersionedCache<unknown>();
 }
 
 /**
- * The ledger's figures as SQL aggregates over the campaign's entries in one pass: grouping sets
- * for the whole, each earmark, each month in the organization's time zone and each frequency.
- */
-async function ledgerSums(db: Knex, campaignId: string, organizationId: string, currency: string): Promise<LedgerSums> {
-  const org = await db('organizations').where({ id: organizationId }).first('time_zone');
-  const month = `to_char(l.occurred_at at time zone '${String(org?.time_zone ?? 'UTC').replace(/'/g, "''")}', 'YYYY-MM')`;
-  const { rows } = await db.raw(
-    `select l.earmark_id, ${month} as month, coalesce(d.frequency, 'once') as frequency,
-       grouping(l.earmark_id) as g_earmark, grouping(${month}) as g_month, grouping(coalesce(d.frequency, 'once')) as g_frequency,
-       count(*)::bigint as entries,
-       coalesce(sum(l.gross) filter (where l.kind in ('payment', 'offline')), 0)::bigint as gross,
-       coalesce(sum(l.fee), 0)::bigint as fees,
-       coalesce(sum(l.net), 0)::bigint as net,
-       coalesce(-sum(l.gross) filter (where l.kind = 'refund'), 0)::bigint as refunded,
-       coalesce(-sum(l.gross) filter (where l.kind in ('dispute', 'dispute_reversal')), 0)::bigint as disputed,
-       coalesce(sum(l.gross), 0)::bigint as raised,
-       coalesce(sum(l.sponsor_fee), 0)::bigint as sponsor_fee
-     from ledger_entries l
-     left join donations d on d.id = l.donation_id and d.campaign_id = :campaignId
-     where l.campaign_id = :campaignId and l.currency = :currency
-     group by grouping sets ((), (l.earmark_id), (${month}), (coalesce(d.frequency, 'once')))`,
-    { campaignId, currency },
-  ) as { rows: SumRow[] };
-  const earmarkIds: Array<{ id: string; code: string }> = await db('earmarks').where({ campaign_id: campaignId }).select('id', 'code');
-  return { rows, earmarkIds };
-}
-
-/** The campaign's latest ledger entry id: an index lookup that moves whenever the sums can. */
-export async function ledgerVersion(db: Knex, campaignId: string): Promise<string> {
-  const row = await db('ledger_entries').where({ campaign_id: campaignId }).max<{ v: number | null }>('id as v').first();
-  return String(row?.v ?? 0);
-}
-
-export function createTotalsCache(): VersionedCache<LedgerSums> {
-  return new VersionedCache<LedgerSums>();
-}
-
-/**
- * Every money figure comes from the ledger (cached per campaign until a new entry lands); the
- * monthly gifts' statuses come from donations, read fresh from an index each time.
+ * Every money figure comes from the ledger's running sums (ledger_totals, kept by a trigger as
+ * entries are appended); the monthly supporters by status from counts a trigger on donations
+ * keeps (campaign_monthly_counts).
  */
 export async function campaignTotals(
-  db: Knex, campaign: CampaignView & { id: string; organizationId: string }, cache: VersionedCache<LedgerSums> | null = null,
+  db: Knex, campaign: CampaignView & { id: string; organizationId: string }, _cache: VersionedCache<unknown> | null = null,
 ): Promise<CampaignTotals> {
-  const compute = () => ledgerSums(db, campaign.id, campaign.organizationId, campaign.currency);
-  const { rows, earmarkIds } = cache
-    ? await cache.get(`${campaign.id}:${campaign.currency}`, await ledgerVersion(db, campaign.id), compute)
-    : await compute();
-  const whole = rows.find((r) => Number(r.g_earmark) === 1 && Number(r.g_month) === 1 && Number(r.g_frequency) === 1);
-  const byEarmark = new Map(rows.filter((r) => Number(r.g_earmark) === 0).map((r) => [r.earmark_id, r]));
-  const months = rows.filter((r) => Number(r.g_month) === 0)
+  const rows = await campaignTotalsRows(db, campaign.id, campaign.currency);
+  const earmarkIds: Array<{ id: string; code: string }> = await db('earmarks').where({ campaign_id: campaign.id }).select('id', 'code');
+  const whole = rows.find((r) => r.level === 'whole');
+  const byEarmark = new Map(rows.filter((r) => r.level === 'earmark').map((r) => [r.earmarkId, r]));
+  const months = rows.filter((r) => r.level === 'month')
     .sort((a, b) => String(a.month).localeCompare(String(b.month)))
     .map((r) => ({ month: String(r.month), ...figures(r) }));
-  const byFrequency = new Map(rows.filter((r) => Number(r.g_frequency) === 0).map((r) => [r.frequency, r]));
+  const byFrequency = new Map(rows.filter((r) => r.level === 'frequency').map((r) => [r.frequency, r]));
   const idByCode = new Map(earmarkIds.map((e) => [e.code, e.id]));
 
-  const statuses: Array<{ status: string; n: number }> = await db('donations')
-    .where({ campaign_id: campaign.id, frequency: 'monthly' })
+  const statuses: Array<{ status: string; n: number }> = await db('campaign_monthly_counts')
+    .where({ campaign_id: campaign.id })
     .whereIn('status', ['active', 'failing', 'completed', 'cancelled'])
-    .groupBy('status').select('status', db.raw('count(distinct supporter_id)::bigint as n'));
+    .groupBy('status').select('status', db.raw('sum(supporters)::bigint as n'));
   const count = (...names: string[]) => statuses.filter((s) => names.includes(s.status)).reduce((t, s) => t + Number(s.n), 0);
 
   return {

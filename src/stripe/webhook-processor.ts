@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { webhookHandlers, type WebhookHandlers } from '../../webhooks';
+import { newEffects } from '../ledger/ledger-jobs';
+import { applyEffects } from '../ledger/ledger-service';
 import { scrubText, type Logger } from '../lib/logger';
 import type { PaymentGateway, VerifiedEvent } from './payment-types';
 
@@ -28,6 +30,9 @@ function eventRow(event: VerifiedEvent) {
  * Exactly once: the event row is written and the handler runs in one transaction. Concurrent
  * deliveries of one event queue on that row; the first commits with processed_at set and the
  * rest find it set. A failure rolls everything back and leaves the error on the row.
+ * Stripe is never called inside the transaction: reads happen in the handler's `prepare`,
+ * before it; writes are jobs recorded in it and run after commit (applyEffects), as are the
+ * receipt numbers and milestone checks, so a gift never waits on another gift's commit.
  */
 export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEvent): Promise<EventOutcome> {
   const logger = deps.logger.child({ eventId: event.id, eventType: event.type });
@@ -37,7 +42,8 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
   if (seen?.processed_at) return 'duplicate';
 
   try {
-    const prepared = handler?.prepare ? await handler.prepare({ gateway: deps.gateway, logger }, event.object) : undefined;
+    const prepared = handler?.prepare ? await handler.prepare({ gateway: deps.gateway, logger, db: deps.db }, event.object) : undefined;
+    const effects = newEffects();
     const outcome = await deps.db.transaction(async (tx): Promise<EventOutcome> => {
       // processed_at is written up front: it only becomes visible if the handler commits.
       // A concurrent delivery waits on the row, then finds it and takes the update path.
@@ -54,9 +60,10 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
           .returning('id');
         if (retried.length === 0) return 'duplicate';
       }
-      if (handler) await handler({ tx, gateway: deps.gateway, logger, eventCreated: event.created }, event.object, prepared);
+      if (handler) await handler({ tx, logger, eventCreated: event.created, effects }, event.object, prepared);
       return handler ? 'processed' : 'ignored';
     });
+    await applyEffects({ db: deps.db, gateway: deps.gateway, logger }, effects);
     logger.info({ outcome }, 'webhook event handled');
     return outcome;
   } catch (error) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { createDb } from '../../src/db/knex';
-import { appendLedgerEntry } from '../../src/ledger/ledger-repository';
+import { recordLedgerEntryAlone } from '../../src/ledger/ledger-service';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
@@ -25,11 +25,11 @@ describeCli('npm run cli -- year-end', () => {
         const [supporter] = await db('supporters').insert({
           organization_id: campaign.organization_id, email: 'check@example.org', first_name: 'Rosa', last_name: 'Díaz', locale: 'es',
         }).returning('id');
-        await db.transaction((tx) => appendLedgerEntry(tx, {
+        await recordLedgerEntryAlone({ db }, {
           kind: 'offline', organizationId: campaign.organization_id, campaignId: campaign.id, earmarkId: earmark.id,
           supporterId: supporter.id, donationId: null, gross: 5000, fee: 0, currency: 'usd',
           occurredAt: new Date('2026-06-15T18:00:00Z'), paymentMethod: 'check', checkNumber: '1042',
-        }));
+        });
       } finally {
         await db.destroy();
       }

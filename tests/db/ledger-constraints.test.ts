@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { appendLedgerEntry, type NewLedgerEntry } from '../../src/ledger/ledger-repository';
+import { recordLedgerEntryAlone } from '../../src/ledger/ledger-service';
 import { ensureDemo } from '../../src/campaigns/demo-seed';
 import { createTestDb, type TestDb } from '../helpers/test-db';
 
@@ -37,10 +38,10 @@ describe('the ledger', () => {
   });
 
   it('numbers receipts per organization and year, in sequence', async () => {
-    await appendLedgerEntry(db, { ...base, occurredAt: new Date('2027-01-01T09:00:00Z') });
-    await appendLedgerEntry(db, { ...base, occurredAt: new Date('2027-03-01T09:00:00Z') });
+    await recordLedgerEntryAlone({ db }, { ...base, occurredAt: new Date('2027-01-01T09:00:00Z') });
+    await recordLedgerEntryAlone({ db }, { ...base, occurredAt: new Date('2027-03-01T09:00:00Z') });
     // 2027-01-01 03:00 UTC is still 2026 in the organization's time zone (Los Angeles).
-    await appendLedgerEntry(db, { ...base, occurredAt: new Date('2027-01-01T03:00:00Z') });
+    await recordLedgerEntryAlone({ db }, { ...base, occurredAt: new Date('2027-01-01T03:00:00Z') });
     const numbers = (await db('ledger_entries').orderBy('id').pluck('receipt_number')).slice(-3);
     expect(numbers).toEqual(['2027-000001', '2027-000002', '2026-000002']);
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { appendLedgerEntry, type LedgerKind } from '../../src/ledger/ledger-repository';
+import type { LedgerKind } from '../../src/ledger/ledger-repository';
+import { recordLedgerEntryAlone } from '../../src/ledger/ledger-service';
 
 const tag = () => randomBytes(4).toString('hex');
 
@@ -69,10 +70,10 @@ export interface EntryFields {
 /** One ledger entry through the one function that writes them; Stripe kinds get a balance transaction id. */
 export async function addEntry(db: Knex, donation: DonationRef | { campaign: CampaignRef; supporterId: string; id: null }, entry: EntryFields): Promise<number> {
   const stripeKind = entry.kind !== 'offline';
-  return db.transaction((tx) => appendLedgerEntry(tx, {
+  return recordLedgerEntryAlone({ db }, {
     organizationId: donation.campaign.organizationId, campaignId: donation.campaign.id, earmarkId: donation.campaign.earmarkId,
     supporterId: donation.supporterId, donationId: donation.id, currency: donation.campaign.currency,
     ...entry,
     stripeBalanceTransactionId: entry.stripeBalanceTransactionId ?? (stripeKind ? fakeStripeId('txn') : null),
-  }));
+  });
 }

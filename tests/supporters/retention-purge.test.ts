@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { prepareDonationExport } from '../../src/exports/donation-export-service';
 import { ensureDemo } from '../../src/campaigns/demo-seed';
 import { campaignProgress } from '../../src/ledger/progress-service';
-import { appendLedgerEntry } from '../../src/ledger/ledger-repository';
+import { recordLedgerEntryAlone } from '../../src/ledger/ledger-service';
 import { eraseSupporter, erasedEmail } from '../../src/supporters/supporter-erasure';
 import { purgeExpiredSupporters } from '../../src/supporters/retention-service';
 import { createTestDb, type TestDb } from '../helpers/test-db';
@@ -35,11 +35,11 @@ async function giver(db: Knex, s: Seeded, name: string, lastGift: Date, options:
     currency: 'usd', frequency: options.frequency ?? 'once', status: options.status ?? 'paid', note: `note from ${name}`,
     created_at: lastGift,
   }).returning('id');
-  await db.transaction((tx) => appendLedgerEntry(tx, {
+  await recordLedgerEntryAlone({ db }, {
     kind: 'payment', organizationId: s.organizationId, campaignId: s.campaignId, earmarkId: s.earmarkId,
     supporterId: supporter.id, donationId: donation.id, gross: 2000 + counter, fee: 88, currency: 'usd', occurredAt: lastGift,
     stripeChargeId: `ch_${name}`, stripeBalanceTransactionId: `txn_${name}`,
-  }));
+  });
   return supporter.id as string;
 }
 
