@@ -13,6 +13,7 @@ import type { PaymentGateway } from '../stripe/payment-types';
 import { erasureResultSchema, eraseSupporterOnRequest } from '../supporters/supporter-erasure-service';
 import { route, type ApiRoute } from './api-route-table';
 import { listAudit } from './audit-log';
+import { attentionEventSchema, listEventsNeedingAttention } from '../stripe/event-attention';
 import {
   organizationParams, organizationSettingsPatchSchema, organizationSettingsSchema, readOrganizationSettings, updateOrganizationSettings,
 } from './organization-settings-service';
@@ -135,6 +136,12 @@ export function adminApiRoutes(deps: { db: Knex; gateway: PaymentGateway; totals
       method: 'get', path: '/api/admin/audit', summary: 'The audit log, newest first (admins only)', adminOnly: true,
       query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
       handle: async ({ query }) => ({ data: await listAudit(db, query) }),
+    }),
+    route({
+      method: 'get', path: '/api/admin/stripe-events/attention', adminOnly: true,
+      summary: 'Stripe events about Colecta payments that keep failing, with their last error (admins only)',
+      response: z.object({ data: z.array(attentionEventSchema) }),
+      handle: async () => ({ data: await listEventsNeedingAttention(db) }),
     }),
   ];
 }

@@ -10,6 +10,7 @@ import { adminUpdatePages } from './admin-update-pages';
 import { adminErasurePages } from './admin-erasure-pages';
 import { adminGiftPages } from './admin-gift-pages';
 import { listAudit } from './audit-log';
+import { ATTENTION_AFTER_ATTEMPTS, listEventsNeedingAttention } from '../stripe/event-attention';
 import type { StaffDeps } from './staff-context';
 import { createTokenAs, listTokens, revokeToken, tokenCreateSchema } from './token-admin-service';
 
@@ -53,6 +54,13 @@ export function adminPages(deps: StaffDeps): Router {
     const entries = await listAudit(db, { before, limit: 100 });
     const last = entries.at(-1);
     page.render('audit', 'Audit log', { entries, next: entries.length === 100 && last ? `/admin/audit?before=${last.id}` : null });
+  }));
+
+  router.get('/admin/events', staffPage(deps, async (_req, _res, page) => {
+    if (page.principal.role !== 'admin') throw new AppError(403, 'forbidden', 'Only an admin may see the Stripe events');
+    page.render('events', 'Stripe events needing attention', {
+      events: await listEventsNeedingAttention(db), minAttempts: ATTENTION_AFTER_ATTEMPTS,
+    });
   }));
 
   return router;

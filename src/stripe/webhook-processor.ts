@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { webhookHandlers, type WebhookHandlers } from '../../webhooks';
 import { scrubText, type Logger } from '../lib/logger';
+import { ignoreIfForeign } from './foreign-events';
 import type { PaymentGateway, VerifiedEvent } from './payment-types';
 
 export type EventOutcome = 'processed' | 'ignored' | 'duplicate';
@@ -37,6 +38,11 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
   if (seen?.processed_at) return 'duplicate';
 
   try {
+    // A shared Stripe account: events about payments Colecta never made are answered 200 at once.
+    if (handler && (await ignoreIfForeign(deps, event))) {
+      logger.info({ outcome: 'ignored' }, 'webhook event is not about a Colecta payment');
+      return 'ignored';
+    }
     const prepared = handler?.prepare ? await handler.prepare({ gateway: deps.gateway, logger }, event.object) : undefined;
     const outcome = await deps.db.transaction(async (tx): Promise<EventOutcome> => {
       // processed_at is written up front: it only becomes visible if the handler commits.

@@ -84,6 +84,7 @@ const CASES: Case[] = [
     },
   },
   { name: 'read the audit log', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/audit' },
+  { name: 'list Stripe events needing attention', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/stripe-events/attention' },
 ];
 
 const headers = {} as Record<Who, Record<string, string>>;
