@@ -11,6 +11,11 @@ import { createDemoGateway } from './stripe/demo-gateway';
 import { DemoStore } from './stripe/demo/demo-store';
 import type { PaymentGateway } from './stripe/payment-types';
 import { createStripeGateway } from './stripe/stripe-gateway';
+import type { RequestHandler } from 'express';
+import { checkoutRateLimits } from './checkout/checkout-rate-limit';
+import { limiterFactory } from './lib/rate-limits';
+import { signInRateLimits } from './staff/auth-routes';
+import { manageLinkRateLimit } from './supporters/manage-routes';
 
 export interface Container {
   readonly config: Config;
@@ -23,6 +28,12 @@ export interface Container {
   readonly renderer: EmailRenderer;
   /** Sends the emails table's queued messages; server.ts starts and stops it, tests drain it. */
   readonly outbox: OutboxWorker;
+  /** Every rate limit, counted in PostgreSQL when DATABASE_URL is set (shared by instances), else in memory. */
+  readonly rateLimits: {
+    readonly checkout: RequestHandler[];
+    readonly signIn: [RequestHandler, RequestHandler];
+    readonly manageLink: RequestHandler;
+  };
 }
 
 export interface ContainerOverrides {
@@ -30,6 +41,8 @@ export interface ContainerOverrides {
   readonly gateway?: PaymentGateway;
   readonly logger?: Logger;
   readonly mailTransport?: MailTransport;
+  /** Count rate limits in the database even without DATABASE_URL (tests pass their own PostgreSQL db). */
+  readonly sharedRateLimits?: boolean;
 }
 
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
@@ -53,5 +66,11 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   const outbox = createOutboxWorker({
     db, transport, renderer, logger, publicUrl: config.publicUrl, mailFrom: config.mailFrom,
   });
-  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox };
+  const limiter = limiterFactory(db, Boolean(config.databaseUrl) || overrides.sharedRateLimits === true);
+  const rateLimits = {
+    checkout: checkoutRateLimits(config.checkoutLimits, limiter),
+    signIn: signInRateLimits(limiter),
+    manageLink: manageLinkRateLimit(limiter),
+  };
+  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox, rateLimits };
 }

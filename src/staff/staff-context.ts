@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import type { createTotalsCache } from '../ledger/totals-service';
 import type { Logger } from '../lib/logger';
@@ -16,6 +17,8 @@ export interface StaffDeps {
   readonly publicUrl: string;
   readonly sessionPolicy: SessionPolicy;
   readonly sendPasswordReset: SendPasswordReset;
+  /** Per address and per account, before the password is checked (auth-routes.ts signInRateLimits). */
+  readonly signInLimits: readonly [RequestHandler, RequestHandler];
   /** Per app instance: the ledger sums of each campaign, until its next entry. */
   readonly totalsCache: ReturnType<typeof createTotalsCache>;
 }

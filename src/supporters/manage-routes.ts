@@ -1,7 +1,8 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger';
+import { clientAddress, limitRequests, type LimiterFactory } from '../lib/rate-limits';
 import { parseOr422 } from '../lib/validation';
 import type { PaymentGateway } from '../stripe/payment-types';
 import { openManagePortal, requestManageLink } from './manage-service';
@@ -48,37 +49,27 @@ ${error ? `<p role="alert" class="alert">${escapeHtml(error)}</p>` : ''}
 }
 
 /** A light limit per client address: enough for a person, too little for a scan of addresses. */
-function rateLimiter(limit: number, windowMs: number) {
-  const hits = new Map<string, { count: number; resetAt: number }>();
-  return (req: Request): boolean => {
-    const now = Date.now();
-    if (hits.size > 10_000) for (const [key, hit] of hits) if (hit.resetAt <= now) hits.delete(key);
-    const key = req.ip ?? 'unknown';
-    const hit = hits.get(key);
-    if (!hit || hit.resetAt <= now) {
-      hits.set(key, { count: 1, resetAt: now + windowMs });
-      return true;
-    }
-    hit.count += 1;
-    return hit.count <= limit;
-  };
+export function manageLinkRateLimit(limiter: LimiterFactory): RequestHandler {
+  return limitRequests(limiter({ name: 'manage_link_ip', points: 10, windowSeconds: 15 * 60 }), {
+    key: clientAddress,
+    limited: (req, _retryAt, next) => {
+      const locale = localeOf(req.query.lang ?? req.body?.lang, req.acceptsLanguages('en', 'es') === 'es');
+      req.res?.status(429).type('html').send(form(locale, TEXT[locale].tooMany));
+      void next;
+    },
+  });
 }
 
-export function manageRoutes(deps: { db: Knex; gateway: PaymentGateway; logger: Logger; publicUrl: string }): Router {
+export function manageRoutes(deps: { db: Knex; gateway: PaymentGateway; logger: Logger; publicUrl: string; limit: RequestHandler }): Router {
   const router = Router();
-  const allow = rateLimiter(10, 15 * 60_000);
   const pageLocale = (req: Request) => localeOf(req.query.lang ?? req.body?.lang, req.acceptsLanguages('en', 'es') === 'es');
 
   router.get('/manage', (req, res) => {
     res.set('Cache-Control', 'no-store').type('html').send(form(pageLocale(req)));
   });
 
-  router.post('/manage', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+  router.post('/manage', express.urlencoded({ extended: false, limit: '4kb' }), deps.limit, async (req, res) => {
     const locale = pageLocale(req);
-    if (!allow(req)) {
-      res.status(429).type('html').send(form(locale, TEXT[locale].tooMany));
-      return;
-    }
     const parsed = formSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(422).type('html').send(form(locale, TEXT[locale].label));
