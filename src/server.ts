@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const server: Server = app.listen(config.port, () => {
     c.logger.info({ port: config.port, publicUrl: config.publicUrl }, 'Colecta is serving');
   });
-  c.outbox.start();
+  // RUN_WORKER=false: a web-only instance; the emails go out from `npm run worker`.
+  if (config.runWorker) c.outbox.start();
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
