@@ -4,6 +4,7 @@ import type { EmailTemplate } from './email-queue';
 import { loadMilestoneModel, loadUpdateModel } from './models/campaign-model';
 import { loadDonationModel, loadLedgerModel } from './models/gift-model';
 import { loadYearEndModel } from './models/year-end-model';
+import { mintSendTimeLink, SEND_TIME_LINKS, type SendTimeLink } from './send-time-links';
 
 export interface EmailRow {
   readonly id: number;
@@ -62,13 +63,13 @@ export async function planMessage(db: Knex, row: EmailRow, publicUrl: string): P
       return plan(await loadYearEndModel(db, need(row.supporter_id, 'a supporter'), Number(row.data.year), locale));
     case 'manage_link':
       return plan({
-        locale, link: `${publicUrl}/manage/${String(need(row.data.token, 'a sign-in token'))}`, minutes: MANAGE_LINK_MINUTES,
+        locale, ...(await mintSendTimeLink(db, SEND_TIME_LINKS.manage_link as SendTimeLink, row, publicUrl)),
         organization: row.data.organization ?? null,
       });
     case 'staff_digest':
       return plan({ locale, ...(row.data as Record<string, unknown>) });
     case 'password_reset':
-      return plan({ locale, link: String(need(row.data.link, 'a reset link')), minutes: Number(row.data.minutes ?? 60) });
+      return plan({ locale, ...(await mintSendTimeLink(db, SEND_TIME_LINKS.password_reset as SendTimeLink, row, publicUrl)) });
     default:
       throw new Error(`unknown email template ${String(row.template)}`);
   }

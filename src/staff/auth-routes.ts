@@ -6,7 +6,7 @@ import { publicStaffPage } from './admin-page-kit';
 import { assertCsrf, secureCookies, SESSION_COOKIE, sessionOf } from './session-resolver';
 import { endSession, startSession } from './session-service';
 import type { StaffDeps } from './staff-context';
-import { checkPassword, createPasswordResetToken, findUserByEmail, resetPassword, resetTokenIsValid } from './user-service';
+import { checkPassword, findUserByEmail, resetPassword, resetTokenIsValid } from './user-service';
 
 const signInSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1000), next: z.string().optional() });
 const resetSchema = z.object({ password: z.string().max(1000), confirm: z.string().max(1000) });
@@ -75,8 +75,7 @@ export function authRoutes(deps: StaffDeps): Router {
     const user = email.success ? await findUserByEmail(deps.db, email.data.email) : null;
     // The same answer whether or not the address has an account.
     if (user && !user.disabledAt) {
-      const token = await createPasswordResetToken(deps.db, user.id);
-      await deps.sendPasswordReset({ email: user.email }, `${deps.publicUrl}/admin/reset?token=${token}`);
+      await deps.sendPasswordReset({ email: user.email, userId: user.id });
     }
     res.redirect(303, '/admin/sign-in?done=reset-sent');
   }));

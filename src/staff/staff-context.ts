@@ -5,8 +5,8 @@ import type { Logger } from '../lib/logger';
 import type { PaymentGateway } from '../stripe/payment-types';
 import type { SessionPolicy } from './session-service';
 
-/** Sends a staff member their password link (queuedPasswordReset: through the email outbox). */
-export type SendPasswordReset = (to: { email: string }, link: string) => Promise<void>;
+/** Sends a staff member a password link minted at send time (queuedPasswordReset: through the email outbox). */
+export type SendPasswordReset = (to: { email: string; userId: string }) => Promise<void>;
 
 /** What the staff workspace needs from the container. */
 export interface StaffDeps {
@@ -23,9 +23,9 @@ export interface StaffDeps {
   readonly totalsCache: ReturnType<typeof createTotalsCache>;
 }
 
-/** A stand-in that logs the link instead of mailing it, for a test that wants no outbox. */
+/** A stand-in that logs the request instead of mailing a link, for a test that wants no outbox. */
 export function logPasswordReset(logger: Logger): SendPasswordReset {
-  return async (to, link) => {
-    logger.info({ to: to.email, link }, 'password reset link (no mailer configured: logged instead of sent)');
+  return async (to) => {
+    logger.info({ to: to.email }, 'password reset asked (no mailer configured: nothing sent)');
   };
 }
