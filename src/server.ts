@@ -4,10 +4,14 @@ import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
 import { ConfigError, loadConfig } from './config';
 import { buildContainer } from './container';
 import { migrateLatest } from './db/migrate';
+import { holdEmbedded } from './db/embedded-owner';
 import { ensureFirstAdmin } from './staff/first-sign-in';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The embedded database's single owner: the CLI refuses to open the files while this lives.
+  const release = config.databaseUrl ? () => undefined : holdEmbedded(config.dataDir);
+  process.on('exit', release);
   const c = buildContainer(config);
   await migrateLatest(c.db);
   if (!config.databaseUrl) {
