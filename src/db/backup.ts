@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
+import { pgDump } from '@electric-sql/pglite-tools';
 import { AppError } from '../lib/errors';
 
 const run = promisify(execFile);
@@ -25,8 +26,9 @@ async function tool(command: string, args: string[]): Promise<void> {
 
 /**
  * The whole database into one file: pg_dump's custom format for PostgreSQL; for the embedded
- * database, PGlite's own dump of its data directory (a gzipped tar). The caller makes sure no
+ * database, pg_dump's plain SQL, made inside PGlite (@electric-sql/pglite-tools). The caller makes sure no
  * server holds the embedded files.
+ * For the embedded database: a plain SQL dump made by pg_dump running inside PGlite.
  */
 export async function backupDatabase(target: BackupTarget, out: string): Promise<{ bytes: number; kind: string }> {
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
@@ -39,12 +41,12 @@ export async function backupDatabase(target: BackupTarget, out: string): Promise
   }
   const pg = await PGlite.create(target.pgliteDir);
   try {
-    const dump = await pg.dumpDataDir('gzip');
+    const dump = await pgDump({ pg, args: ['--no-owner', '--no-privileges'] });
     fs.writeFileSync(out, Buffer.from(await dump.arrayBuffer()));
   } finally {
     await pg.close();
   }
-  return { bytes: fs.statSync(out).size, kind: 'embedded (PGlite data directory, tar.gz)' };
+  return { bytes: fs.statSync(out).size, kind: 'embedded (pg_dump SQL)' };
 }
 
 /**
@@ -64,10 +66,12 @@ export async function restoreDatabase(target: BackupTarget, file: string): Promi
     fs.renameSync(target.pgliteDir, keptAside);
   }
   fs.mkdirSync(target.pgliteDir, { recursive: true });
-  const blob = new Blob([fs.readFileSync(file)]);
-  const pg = await PGlite.create(target.pgliteDir, { loadDataDir: blob });
+  const pg = await PGlite.create(target.pgliteDir);
   try {
-    await pg.query('select 1');
+    // The dump empties search_path for its own statements; one transaction, all or nothing.
+    await pg.transaction(async (tx) => {
+      await tx.exec(fs.readFileSync(file, 'utf8'));
+    });
   } finally {
     await pg.close();
   }

@@ -45,7 +45,7 @@ describeCli('backup and restore of the embedded database', () => {
   it('round-trips ledger, supporters and emails row for row into a fresh data directory', async () => {
     const source = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-backup-'));
     const target = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-restore-'));
-    const file = path.join(source, 'backups', 'colecta.tar.gz');
+    const file = path.join(source, 'backups', 'colecta.sql');
     try {
       const db = createDb({ pgliteDir: path.join(source, 'pgdata') });
       await migrateLatest(db);
@@ -87,7 +87,7 @@ describeCli('backup and restore of the embedded database', () => {
       holder.kill('SIGKILL');
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 400_000);
 });
 
 const onPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
