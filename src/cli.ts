@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { buildContainer, type Container } from './container';
 import { migrateLatest } from './db/migrate';
 import path from 'node:path';
@@ -20,6 +20,8 @@ interface Command {
   readonly options?: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
   readonly positionals?: boolean;
   run(c: Container, values: Record<string, string | boolean | undefined>, positionals?: string[]): Promise<void>;
+  /** Runs without the container: it opens the database files itself, so nothing else may hold them. */
+  standalone?(config: Config, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>;
 }
 
 // Tokens expire so that a forgotten one stops working; a year at most.
@@ -134,21 +136,23 @@ const COMMANDS: Record<string, Command> = {
   backup: {
     summary: 'dump the whole database (PostgreSQL or embedded) into one file: --out FILE',
     options: { out: { type: 'string' } },
-    async run(c, values) {
+    async run() {},
+    async standalone(config, values) {
       if (typeof values.out !== 'string' || values.out === '') throw new AppError(422, 'bad_out', '--out FILE is required');
-      const result = await backupDatabase({ databaseUrl: c.config.databaseUrl, pgliteDir: path.join(c.config.dataDir, 'pgdata') }, values.out);
+      const result = await backupDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pgdata') }, values.out);
       console.log(`Backed up the ${result.kind} database to ${values.out} (${result.bytes} bytes)`);
     },
   },
   restore: {
     summary: 'replace the whole database with a backup made by `backup`: restore FILE',
     positionals: true,
-    async run(c, _values, positionals) {
-      const file = positionals?.[0];
+    async run() {},
+    async standalone(config, _values, positionals) {
+      const file = positionals[0];
       if (!file) throw new AppError(422, 'bad_file', 'Name the backup file: restore FILE');
-      const result = await restoreDatabase({ databaseUrl: c.config.databaseUrl, pgliteDir: path.join(c.config.dataDir, 'pgdata') }, file);
+      const result = await restoreDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pgdata') }, file);
       console.log(`Restored ${file}${result.keptAside ? `; the previous data directory is kept in ${result.keptAside}` : ''}`);
-      await migrateLatest(c.db);
+      console.log('Start Colecta as usual: it applies any migration newer than the backup.');
     },
   },
 };
@@ -174,6 +178,10 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   // The embedded database has one owner: never open its files while a server holds them.
   if (!config.databaseUrl) assertEmbeddedFree(config.dataDir);
+  if (command.standalone) {
+    await command.standalone(config, values as Record<string, string | boolean | undefined>, positionals);
+    return 0;
+  }
   const c = buildContainer(config);
   try {
     await command.run(c, values as Record<string, string | boolean | undefined>, positionals);
