@@ -3,7 +3,7 @@
 // `npm install && npm start`. The check is a walk over file times (a few lines); a build
 // tool such as make, or `tsc --build`'s own up-to-date check, would either add a dependency
 // or miss the views, emails and locales that are copied rather than compiled.
-//   node scripts/run.mjs server|cli [args…]
+//   node scripts/run.mjs server|cli|worker [args…]
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,8 +29,8 @@ function isStale() {
 }
 
 const [entry, ...args] = process.argv.slice(2);
-if (entry !== 'server' && entry !== 'cli') {
-  console.error('usage: node scripts/run.mjs server|cli [args…]');
+if (entry !== 'server' && entry !== 'cli' && entry !== 'worker') {
+  console.error('usage: node scripts/run.mjs server|cli|worker [args…]');
   process.exit(2);
 }
 if (isStale()) {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { checkoutRateLimits } from './checkout/checkout-rate-limit';
 import { campaignUpdateRoutes } from './campaigns/campaign-update-routes';
 import { checkoutRoutes } from './checkout/checkout-routes';
 import { exportRoutes } from './exports/export-routes';
@@ -27,7 +26,7 @@ import { myGiftsRoutes } from './supporters/my-gifts-routes';
 export function createApp(c: Container): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', typeof c.config.trustProxy === 'number' ? c.config.trustProxy : [...c.config.trustProxy]);
   app.use(pinoHttp({
     logger: c.logger,
     genReqId: (req, res) => {
@@ -48,7 +47,7 @@ export function createApp(c: Container): Express {
   app.use(webhookRoutes({ db: c.db, gateway: c.gateway, logger: c.logger }));
   app.use(express.json({ limit: '32kb' }));
   const checkoutDeps = { db: c.db, gateway: c.gateway, publicUrl: c.config.publicUrl, logger: c.logger };
-  const checkoutLimits = checkoutRateLimits(c.config.checkoutLimits);
+  const checkoutLimits = c.rateLimits.checkout;
   app.use(checkoutRoutes(checkoutDeps, checkoutLimits));
   app.use(assetRoutes());
   app.use(thanksRoutes({ db: c.db }));
@@ -58,7 +57,9 @@ export function createApp(c: Container): Express {
   app.use(progressRoutes({ db: c.db }));
   app.use(unsubscribeRoutes({ db: c.db }));
   app.use(myGiftsRoutes({ db: c.db, gateway: c.gateway, logger: c.logger, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret }));
-  app.use(manageRoutes({ db: c.db, logger: c.logger, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret }));
+  app.use(manageRoutes({
+    db: c.db, logger: c.logger, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret, limit: c.rateLimits.manageLink,
+  }));
   const staffDeps = staffDepsOf(c);
   const staffResolvers = [bearerTokenResolver(c.db), sessionCookieResolver(staffDeps)];
   app.use(campaignUpdateRoutes({ db: c.db, resolvers: staffResolvers }));

@@ -2,9 +2,12 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { booksCheckCommand, statementCommand } from './books/books-commands';
 import { DEMO_CAMPAIGN_SLUG, ensureDemo } from './campaigns/demo-seed';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { buildContainer, type Container } from './container';
 import { migrateLatest } from './db/migrate';
+import path from 'node:path';
+import { backupDatabase, restoreDatabase } from './db/backup';
+import { assertEmbeddedFree, EmbeddedDatabaseBusy } from './db/embedded-owner';
 import { queueYearEndSummaries } from './email/year-end-service';
 import { exportDonationsCommand } from './exports/export-command';
 import { reconcilePayout } from './exports/payout-reconciliation';
@@ -17,7 +20,10 @@ import { SETUP_OPTIONS, setupCommand } from './setup/setup-command';
 interface Command {
   readonly summary: string;
   readonly options?: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
-  run(c: Container, values: Record<string, string | boolean | undefined>): Promise<void>;
+  readonly positionals?: boolean;
+  run(c: Container, values: Record<string, string | boolean | undefined>, positionals?: string[]): Promise<void>;
+  /** Runs without the container: it opens the database files itself, so nothing else may hold them. */
+  standalone?(config: Config, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>;
 }
 
 // Tokens expire so that a forgotten one stops working; a year at most.
@@ -153,6 +159,28 @@ const COMMANDS: Record<string, Command> = {
       await booksCheckCommand(c, values);
     },
   },
+  backup: {
+    summary: 'dump the whole database (PostgreSQL or embedded) into one file: --out FILE',
+    options: { out: { type: 'string' } },
+    async run() {},
+    async standalone(config, values) {
+      if (typeof values.out !== 'string' || values.out === '') throw new AppError(422, 'bad_out', '--out FILE is required');
+      const result = await backupDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pgdata') }, values.out);
+      console.log(`Backed up the ${result.kind} database to ${values.out} (${result.bytes} bytes)`);
+    },
+  },
+  restore: {
+    summary: 'replace the whole database with a backup made by `backup`: restore FILE',
+    positionals: true,
+    async run() {},
+    async standalone(config, _values, positionals) {
+      const file = positionals[0];
+      if (!file) throw new AppError(422, 'bad_file', 'Name the backup file: restore FILE');
+      const result = await restoreDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pgdata') }, file);
+      console.log(`Restored ${file}${result.keptAside ? `; the previous data directory is kept in ${result.keptAside}` : ''}`);
+      console.log('Start Colecta as usual: it applies any migration newer than the backup.');
+    },
+  },
 };
 
 function help(): string {
@@ -172,10 +200,17 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command "${name}".\n\n${help()}`);
     return 2;
   }
-  const { values } = parseArgs({ args: rest, options: command.options ?? {}, strict: true });
-  const c = buildContainer(loadConfig());
+  const { values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, strict: true, allowPositionals: command.positionals === true });
+  const config = loadConfig();
+  // The embedded database has one owner: never open its files while a server holds them.
+  if (!config.databaseUrl) assertEmbeddedFree(config.dataDir);
+  if (command.standalone) {
+    await command.standalone(config, values as Record<string, string | boolean | undefined>, positionals);
+    return 0;
+  }
+  const c = buildContainer(config);
   try {
-    await command.run(c, values as Record<string, string | boolean | undefined>);
+    await command.run(c, values as Record<string, string | boolean | undefined>, positionals);
     return 0;
   } finally {
     await c.db.destroy();
@@ -185,7 +220,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof ConfigError || error instanceof AppError || error instanceof TypeError ? error.message : error);
+    console.error(error instanceof ConfigError || error instanceof AppError || error instanceof TypeError || error instanceof EmbeddedDatabaseBusy
+      ? error.message : error);
     if (error instanceof AppError) for (const f of error.fields ?? []) console.error(`  ${f.field}: ${f.message}`);
     process.exit(1);
   },

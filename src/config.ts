@@ -1,6 +1,27 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+// Express's own parser of `trust proxy` lists (a dependency of express): it names a bad entry.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const compileProxyList = require('proxy-addr').compile as (list: string[]) => unknown;
+
+/** A hop count (`1`), or addresses, CIDRs and Express's names (`loopback, 10.0.0.0/8`). */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): number | string[] => {
+    if (/^\d+$/.test(value)) return Number(value);
+    const list = value.split(',').map((entry) => entry.trim());
+    try {
+      if (list.some((entry) => entry === '')) throw new TypeError('empty entry');
+      compileProxyList(list);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a hop count (e.g. 1) or addresses/CIDRs such as loopback, 10.0.0.0/8' });
+      return z.NEVER;
+    }
+    return list;
+  });
+
 const optionalText = z
   .string()
   .trim()
@@ -29,6 +50,8 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CHECKOUT_LIMIT_PER_IP: z.coerce.number('must be a whole number').int('must be a whole number').min(0).default(30),
     CHECKOUT_LIMIT_PER_EMAIL: z.coerce.number('must be a whole number').int('must be a whole number').min(0).default(5),
+    TRUST_PROXY: z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? 'loopback' : v)).pipe(trustProxy),
+    RUN_WORKER: z.enum(['true', 'false'], 'must be true or false').default('true'),
     CHECKOUT_LIMIT_WINDOW_SECONDS: z.coerce.number('must be a whole number').int('must be a whole number').min(1).default(600),
   })
   .superRefine((env, ctx) => {
@@ -59,6 +82,10 @@ export interface Config {
   readonly mailFrom: string;
   readonly sessionSecret: string | undefined;
   readonly logLevel: string;
+  /** Express's `trust proxy`: a hop count, or the proxies' addresses/CIDRs. */
+  readonly trustProxy: number | readonly string[];
+  /** false on a web-only instance: the email worker runs elsewhere (`npm run worker`). */
+  readonly runWorker: boolean;
   /** Checkout sessions opened per window, per IP and per email (0 = no limit). */
   readonly checkoutLimits: { readonly perIp: number; readonly perEmail: number; readonly windowSeconds: number };
 }
@@ -92,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET,
     logLevel: e.LOG_LEVEL,
+    trustProxy: typeof e.TRUST_PROXY === 'number' ? e.TRUST_PROXY : Object.freeze([...e.TRUST_PROXY]),
+    runWorker: e.RUN_WORKER === 'true',
     checkoutLimits: Object.freeze({
       perIp: e.CHECKOUT_LIMIT_PER_IP, perEmail: e.CHECKOUT_LIMIT_PER_EMAIL, windowSeconds: e.CHECKOUT_LIMIT_WINDOW_SECONDS,
     }),

@@ -13,6 +13,11 @@ import { createDemoGateway } from './stripe/demo-gateway';
 import { DemoStore } from './stripe/demo/demo-store';
 import type { PaymentGateway } from './stripe/payment-types';
 import { createStripeGateway } from './stripe/stripe-gateway';
+import type { RequestHandler } from 'express';
+import { checkoutRateLimits } from './checkout/checkout-rate-limit';
+import { limiterFactory } from './lib/rate-limits';
+import { signInRateLimits } from './staff/auth-routes';
+import { manageLinkRateLimit } from './supporters/manage-routes';
 
 export interface Container {
   readonly config: Config;
@@ -27,6 +32,12 @@ export interface Container {
   readonly outbox: OutboxWorker;
   /** The fiscal sponsor's statements, journals and their accounts. */
   readonly books: BooksService;
+  /** Every rate limit, counted in PostgreSQL when DATABASE_URL is set (shared by instances), else in memory. */
+  readonly rateLimits: {
+    readonly checkout: RequestHandler[];
+    readonly signIn: [RequestHandler, RequestHandler];
+    readonly manageLink: RequestHandler;
+  };
 }
 
 export interface ContainerOverrides {
@@ -34,6 +45,8 @@ export interface ContainerOverrides {
   readonly gateway?: PaymentGateway;
   readonly logger?: Logger;
   readonly mailTransport?: MailTransport;
+  /** Count rate limits in the database even without DATABASE_URL (tests pass their own PostgreSQL db). */
+  readonly sharedRateLimits?: boolean;
 }
 
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
@@ -59,5 +72,11 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     beforeSweep: () => sweepLedgerWork({ db, gateway, logger }),
   });
   const books = createBooksService(db);
-  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox, books };
+  const limiter = limiterFactory(db, Boolean(config.databaseUrl) || overrides.sharedRateLimits === true);
+  const rateLimits = {
+    checkout: checkoutRateLimits(config.checkoutLimits, limiter),
+    signIn: signInRateLimits(limiter),
+    manageLink: manageLinkRateLimit(limiter),
+  };
+  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox, books, rateLimits };
 }

@@ -3,10 +3,14 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { buildContainer } from './container';
 import { migrateLatest } from './db/migrate';
+import { holdEmbedded } from './db/embedded-owner';
 import { firstRunMessages } from './setup/first-run';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The embedded database's single owner: the CLI refuses to open the files while this lives.
+  const release = config.databaseUrl ? () => undefined : holdEmbedded(config.dataDir);
+  process.on('exit', release);
   const c = buildContainer(config);
   await migrateLatest(c.db);
   for (const line of await firstRunMessages(c.db, { publicUrl: config.publicUrl, demoMode: config.demoMode })) console.log(line);
@@ -16,7 +20,8 @@ async function main(): Promise<void> {
   const server: Server = app.listen(config.port, () => {
     c.logger.info({ port: config.port, publicUrl: config.publicUrl }, 'Colecta is serving');
   });
-  c.outbox.start();
+  // RUN_WORKER=false: a web-only instance; the emails go out from `npm run worker`.
+  if (config.runWorker) c.outbox.start();
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
-import { rateLimit, type AugmentedRequest, type Options } from 'express-rate-limit';
 import { AppError } from '../lib/errors';
+import { clientAddress, limitRequests, type LimiterFactory } from '../lib/rate-limits';
 
 export interface CheckoutLimits {
   /** Checkout sessions one IP address may open per window; 0 turns the limit off. */
@@ -25,32 +25,21 @@ function emailOf(req: Request): string | null {
 
 /**
  * Card testers open checkout after checkout; these count the sessions actually opened (a
- * refused form does not count) per IP and per email. Memory stores: one process, and a
- * restart forgetting counts is acceptable for a brake like this. Build them once and put the
- * same handlers before every way of opening a checkout (JSON API and HTML form).
+ * refused form gives its point back) per IP and per email, in the limiter's store: shared
+ * through PostgreSQL when there is one. Build them once and put the same handlers before every
+ * way of opening a checkout (JSON API and HTML form).
  */
-export function checkoutRateLimits(limits: CheckoutLimits): RequestHandler[] {
-  const common = (property: string): Partial<Options> => ({
-    windowMs: limits.windowSeconds * 1000,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    skipFailedRequests: true,
-    requestPropertyName: property,
-    handler: (req, res, next, options) => {
-      const info = (req as AugmentedRequest)[options.requestPropertyName];
-      const retryAt = info?.resetTime ?? new Date(Date.now() + limits.windowSeconds * 1000);
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000))));
-      next(new RateLimitedError(retryAt));
-    },
-  });
+export function checkoutRateLimits(limits: CheckoutLimits, limiter: LimiterFactory): RequestHandler[] {
+  const limited = (_req: Request, retryAt: Date, next: (error?: unknown) => void) => next(new RateLimitedError(retryAt));
   const handlers: RequestHandler[] = [];
-  if (limits.perIp > 0) handlers.push(rateLimit({ ...common('rateLimitIp'), limit: limits.perIp }));
+  if (limits.perIp > 0) {
+    handlers.push(limitRequests(limiter({ name: 'checkout_ip', points: limits.perIp, windowSeconds: limits.windowSeconds }), {
+      key: clientAddress, onlySuccessful: true, limited,
+    }));
+  }
   if (limits.perEmail > 0) {
-    handlers.push(rateLimit({
-      ...common('rateLimitEmail'),
-      limit: limits.perEmail,
-      skip: (req) => emailOf(req) === null,
-      keyGenerator: (req) => `email:${emailOf(req) ?? ''}`,
+    handlers.push(limitRequests(limiter({ name: 'checkout_email', points: limits.perEmail, windowSeconds: limits.windowSeconds }), {
+      key: emailOf, onlySuccessful: true, limited,
     }));
   }
   return handlers;

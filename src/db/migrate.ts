@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { MIGRATIONS_DIR } from './knex';
+import { isPglite, MIGRATIONS_DIR } from './knex';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -30,7 +30,31 @@ const migrationSource: Knex.MigrationSource<string> = {
   },
 };
 
+// Any fixed number: the lock all Colecta instances of one database take to migrate.
+const MIGRATION_LOCK_KEY = 7_361_420_261_201;
+
+/**
+ * Several instances starting at once: knex's own migration lock makes all but one fail with
+ * "Migration table is already locked" instead of waiting. A PostgreSQL advisory lock, held on one
+ * connection for the whole run, makes the others wait and then find nothing left to apply. (The
+ * embedded database has a single owner process, so it needs no lock.)
+ */
 export async function migrateLatest(db: Knex): Promise<string[]> {
+  if (isPglite(db)) return runLatest(db);
+  const connection = await db.client.acquireConnection();
+  try {
+    await db.raw('select pg_advisory_lock(?)', [MIGRATION_LOCK_KEY]).connection(connection);
+    try {
+      return await runLatest(db);
+    } finally {
+      await db.raw('select pg_advisory_unlock(?)', [MIGRATION_LOCK_KEY]).connection(connection);
+    }
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}
+
+async function runLatest(db: Knex): Promise<string[]> {
   const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
   return applied;
 }

@@ -5,6 +5,7 @@ import { loadMilestoneModel, loadUpdateModel } from './models/campaign-model';
 import { loadDonationModel, loadLedgerModel } from './models/gift-model';
 import { loadYearEndModel } from './models/year-end-model';
 import { loadGiftChangeModel } from './models/gift-change-model';
+import { mintSendTimeLink, SEND_TIME_LINKS, type SendTimeLink } from './send-time-links';
 
 export interface EmailRow {
   readonly id: number;
@@ -63,7 +64,7 @@ export async function planMessage(db: Knex, row: EmailRow, publicUrl: string): P
       return plan(await loadYearEndModel(db, need(row.supporter_id, 'a supporter'), Number(row.data.year), locale));
     case 'manage_link':
       return plan({
-        locale, link: `${publicUrl}/manage/${String(need(row.data.token, 'a sign-in token'))}`, minutes: MANAGE_LINK_MINUTES,
+        locale, ...(await mintSendTimeLink(db, SEND_TIME_LINKS.manage_link as SendTimeLink, row, publicUrl)),
         organization: row.data.organization ?? null,
       });
     case 'gift_changed':
@@ -71,12 +72,14 @@ export async function planMessage(db: Knex, row: EmailRow, publicUrl: string): P
     case 'staff_digest':
       return plan({ locale, ...(row.data as Record<string, unknown>) });
     case 'password_reset':
-      return plan({ locale, link: String(need(row.data.link, 'a reset link')), minutes: Number(row.data.minutes ?? 60) });
-    case 'staff_invitation':
+      return plan({ locale, ...(await mintSendTimeLink(db, SEND_TIME_LINKS.password_reset as SendTimeLink, row, publicUrl)) });
+    case 'staff_invitation': {
+      const { link, minutes } = await mintSendTimeLink(db, SEND_TIME_LINKS.staff_invitation as SendTimeLink, row, publicUrl);
       return plan({
-        locale, link: String(need(row.data.link, 'an invitation link')), hours: Number(row.data.hours ?? 24),
+        locale, link, hours: minutes / 60,
         role: String(row.data.role ?? 'staff'), organization: row.data.organization ?? null, invitedBy: String(row.data.invitedBy ?? 'An admin'),
       });
+    }
     default:
       throw new Error(`unknown email template ${String(row.template)}`);
   }

@@ -109,8 +109,6 @@ export function createOutboxWorker(o: OutboxOptions): OutboxWorker {
   async function markSent(row: EmailRow, providerId: string): Promise<void> {
     const mark = () => o.db('emails').where({ id: row.id, status: 'sending' }).update({
       status: 'sent', sent_at: new Date(), provider_message_id: providerId, last_error: null,
-      // A sign-in link is a secret: once mailed, the row keeps no copy of it.
-      ...(row.template === 'manage_link' ? { data: JSON.stringify({ redacted: true }) } : {}),
     });
     try {
       await mark();

@@ -18,6 +18,7 @@ import { goingLiveApiRoutes } from './going-live-api';
 import { readOrganization, updateOrganization } from '../organizations/organization-admin-service';
 import { organizationPatchSchema, organizationViewSchema } from '../organizations/organization-schemas';
 import { listAudit } from './audit-log';
+import { attentionEventSchema, listEventsNeedingAttention } from '../stripe/event-attention';
 import { organizationParams } from './organization-settings-service';
 import { assertCanRead, readableOrganization } from './principal';
 import { createTokenAs, listTokens, revokeToken, tokenCreateSchema, tokenViewSchema } from './token-admin-service';
@@ -148,5 +149,11 @@ export function adminApiRoutes(deps: {
     }),
     ...goingLiveApiRoutes(deps),
     ...booksApiRoutes(deps.books),
+    route({
+      method: 'get', path: '/api/admin/stripe-events/attention', adminOnly: true,
+      summary: 'Stripe events about Colecta payments that keep failing, with their last error (admins only)',
+      response: z.object({ data: z.array(attentionEventSchema) }),
+      handle: async () => ({ data: await listEventsNeedingAttention(db) }),
+    }),
   ];
 }

@@ -15,6 +15,7 @@ import { adminSponsorPages } from './admin-sponsor-pages';
 import { adminUserPages } from './admin-user-pages';
 import { adminGiftPlanPages } from './admin-gift-plan-pages';
 import { listAudit } from './audit-log';
+import { ATTENTION_AFTER_ATTEMPTS, listEventsNeedingAttention } from '../stripe/event-attention';
 import type { StaffDeps } from './staff-context';
 import { createTokenAs, listTokens, revokeToken, tokenCreateSchema } from './token-admin-service';
 
@@ -63,6 +64,13 @@ export function adminPages(deps: StaffDeps): Router {
     const entries = await listAudit(db, { before, limit: 100 });
     const last = entries.at(-1);
     page.render('audit', 'Audit log', { entries, next: entries.length === 100 && last ? `/admin/audit?before=${last.id}` : null });
+  }));
+
+  router.get('/admin/events', staffPage(deps, async (_req, _res, page) => {
+    if (page.principal.role !== 'admin') throw new AppError(403, 'forbidden', 'Only an admin may see the Stripe events');
+    page.render('events', 'Stripe events needing attention', {
+      events: await listEventsNeedingAttention(db), minAttempts: ATTENTION_AFTER_ATTEMPTS,
+    });
   }));
 
   return router;

@@ -1,12 +1,12 @@
-import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../lib/errors';
+import { clientAddress, limitRequests, type LimiterFactory } from '../lib/rate-limits';
 import { publicStaffPage } from './admin-page-kit';
 import { assertCsrf, secureCookies, SESSION_COOKIE, sessionOf } from './session-resolver';
 import { endSession, startSession } from './session-service';
 import type { StaffDeps } from './staff-context';
-import { checkPassword, createPasswordResetToken, findUserByEmail, resetPassword, resetTokenIsValid } from './user-service';
+import { checkPassword, findUserByEmail, resetPassword, resetTokenIsValid } from './user-service';
 
 const signInSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1000), next: z.string().optional() });
 const resetSchema = z.object({ password: z.string().max(1000), confirm: z.string().max(1000) });
@@ -14,19 +14,24 @@ const resetSchema = z.object({ password: z.string().max(1000), confirm: z.string
 /** Only a path inside /admin may follow sign-in, never another site. */
 const safeNext = (next: string | undefined) => (next && /^\/admin(\/[\w\-/?=&%.]*)?$/.test(next) ? next : '/admin/campaigns');
 
-const tooMany = () => {
-  throw new AppError(429, 'rate_limited', 'Too many sign-in attempts; wait a few minutes and try again');
-};
+const tooMany = (_req: unknown, _retryAt: Date, next: (error?: unknown) => void) =>
+  next(new AppError(429, 'rate_limited', 'Too many sign-in attempts; wait a few minutes and try again'));
+
+/** 30 sign-in attempts per address and 10 per account every 15 minutes, in the limiter's store. */
+export function signInRateLimits(limiter: LimiterFactory): [RequestHandler, RequestHandler] {
+  const windowSeconds = 15 * 60;
+  return [
+    limitRequests(limiter({ name: 'sign_in_ip', points: 30, windowSeconds }), { key: clientAddress, limited: tooMany }),
+    limitRequests(limiter({ name: 'sign_in_email', points: 10, windowSeconds }), {
+      key: (req) => String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase(), limited: tooMany,
+    }),
+  ];
+}
 
 /** Sign-in, sign-out and password reset pages. */
 export function authRoutes(deps: StaffDeps): Router {
   const router = Router();
-  const window = 15 * 60 * 1000;
-  const perIp = rateLimit({ windowMs: window, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
-  const perEmail = rateLimit({
-    windowMs: window, limit: 10, standardHeaders: false, legacyHeaders: false, handler: tooMany,
-    keyGenerator: (req) => `email:${String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
-  });
+  const [perIp, perEmail] = deps.signInLimits;
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies(deps), path: '/' };
 
   router.get('/admin', (_req, res) => res.redirect(303, '/admin/campaigns'));
@@ -70,8 +75,7 @@ export function authRoutes(deps: StaffDeps): Router {
     const user = email.success ? await findUserByEmail(deps.db, email.data.email) : null;
     // The same answer whether or not the address has an account.
     if (user && !user.disabledAt) {
-      const token = await createPasswordResetToken(deps.db, user.id);
-      await deps.sendPasswordReset({ email: user.email }, `${deps.publicUrl}/admin/reset?token=${token}`);
+      await deps.sendPasswordReset({ email: user.email, userId: user.id });
     }
     res.redirect(303, '/admin/sign-in?done=reset-sent');
   }));

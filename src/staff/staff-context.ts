@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import type { BooksService } from '../books/books-service';
 import type { createTotalsCache } from '../ledger/totals-service';
@@ -5,8 +6,8 @@ import type { Logger } from '../lib/logger';
 import type { PaymentGateway } from '../stripe/payment-types';
 import type { SessionPolicy } from './session-service';
 
-/** Sends a staff member their password link (queuedPasswordReset: through the email outbox). */
-export type SendPasswordReset = (to: { email: string }, link: string) => Promise<void>;
+/** Sends a staff member a password link minted at send time (queuedPasswordReset: through the email outbox). */
+export type SendPasswordReset = (to: { email: string; userId: string }) => Promise<void>;
 
 /** What the staff workspace needs from the container. */
 export interface StaffDeps {
@@ -17,14 +18,16 @@ export interface StaffDeps {
   readonly publicUrl: string;
   readonly sessionPolicy: SessionPolicy;
   readonly sendPasswordReset: SendPasswordReset;
+  /** Per address and per account, before the password is checked (auth-routes.ts signInRateLimits). */
+  readonly signInLimits: readonly [RequestHandler, RequestHandler];
   /** Per app instance: the ledger sums of each campaign, until its next entry. */
   readonly totalsCache: ReturnType<typeof createTotalsCache>;
   readonly books: BooksService;
 }
 
-/** A stand-in that logs the link instead of mailing it, for a test that wants no outbox. */
+/** A stand-in that logs the request instead of mailing a link, for a test that wants no outbox. */
 export function logPasswordReset(logger: Logger): SendPasswordReset {
-  return async (to, link) => {
-    logger.info({ to: to.email, link }, 'password reset link (no mailer configured: logged instead of sent)');
+  return async (to) => {
+    logger.info({ to: to.email }, 'password reset asked (no mailer configured: nothing sent)');
   };
 }

@@ -18,6 +18,7 @@ export function staffDepsOf(c: Container, overrides: Partial<StaffDeps> = {}): S
     db: c.db, gateway: c.gateway, logger: c.logger, sessionSecret: c.sessionSecret, publicUrl: c.config.publicUrl,
     sessionPolicy: DEFAULT_SESSION_POLICY, sendPasswordReset: queuedPasswordReset(c.db), totalsCache: createTotalsCache(),
     books: c.books,
+    signInLimits: c.rateLimits.signIn,
     ...overrides,
   };
 }

@@ -2,11 +2,9 @@ import type { Knex } from 'knex';
 import { AppError } from '../lib/errors';
 import type { Role } from './api-token-service';
 import { writeAudit } from './audit-log';
-import { INVITE_VALID_MS } from './first-sign-in';
 import { queueInvitation } from './invitation-mail';
 import type { Principal } from './principal';
 import type { UserInvite, UserPatch, UserView } from './user-admin-schemas';
-import { createPasswordResetToken } from './user-service';
 
 interface Row {
   id: string; email: string; role: Role; organization_id: string | null; organization_slug: string | null;
@@ -56,8 +54,7 @@ export async function listUsers(db: Knex, principal: Principal): Promise<UserVie
 async function mailInvitation(tx: Knex, principal: Principal, publicUrl: string, user: { id: string; email: string; role: Role }, organizationName: string | null) {
   // A new link spends the old ones: only the latest invitation works.
   await tx('password_reset_tokens').where({ user_id: user.id }).whereNull('used_at').update({ used_at: tx.fn.now() });
-  const token = await createPasswordResetToken(tx, user.id, INVITE_VALID_MS);
-  await queueInvitation(tx, { email: user.email, token, publicUrl, role: user.role, organizationName, invitedBy: principal.label });
+  await queueInvitation(tx, { userId: user.id, email: user.email, role: user.role, organizationName, invitedBy: principal.label });
 }
 
 /** Creates the user and queues their invitation in one transaction: an address taken is a 409. */

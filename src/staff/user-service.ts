@@ -79,7 +79,7 @@ export async function checkPassword(db: Knex, email: string, password: string): 
 export async function createPasswordResetToken(db: Knex, userId: string, validForMs = 60 * 60 * 1000): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db('password_reset_tokens').insert({
-    id: hashSecret(token), user_id: userId, expires_at: new Date(Date.now() + validForMs),
+    id: hashSecret(token), token_hash: hashSecret(token), user_id: userId, expires_at: new Date(Date.now() + validForMs),
   });
   return token;
 }
@@ -92,7 +92,7 @@ export async function findUserByEmail(db: Knex, email: string): Promise<StaffUse
 /** Whether a reset link is still good (unused, unexpired, its user enabled), without spending it. */
 export async function resetTokenIsValid(db: Knex, token: string): Promise<boolean> {
   const row = await db('password_reset_tokens as r').join('staff_users as u', 'u.id', 'r.user_id')
-    .where('r.id', hashSecret(token)).whereNull('r.used_at').whereNull('u.disabled_at')
+    .where('r.token_hash', hashSecret(token)).whereNull('r.used_at').whereNull('u.disabled_at')
     .where('r.expires_at', '>', new Date()).first('r.id');
   return Boolean(row);
 }
@@ -102,7 +102,7 @@ export async function resetPassword(db: Knex, token: string, password: string): 
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const spent = await tx('password_reset_tokens')
-      .where({ id: hashSecret(token) }).whereNull('used_at').where('expires_at', '>', new Date())
+      .where({ token_hash: hashSecret(token) }).whereNull('used_at').where('expires_at', '>', new Date())
       .update({ used_at: tx.fn.now() }).returning('user_id');
     const userId = spent[0]?.user_id as string | undefined;
     const user = userId ? await tx<UserRow>('staff_users').where({ id: userId }).whereNull('disabled_at').first() : undefined;

@@ -73,6 +73,11 @@ export function createDemoGateway(options: DemoGatewayOptions): PaymentGateway {
       return typeof intent === 'string' ? intent : null;
     },
 
+    async findPaymentOrigin(paymentIntentId) {
+      const meta = store.get(paymentIntentId)?.metadata as Record<string, string> | undefined;
+      return { donationId: meta?.donation_id ?? null, subscriptionId: null };
+    },
+
     async retrieveSubscription(id): Promise<SubscriptionInfo> {
       const sub = store.require(id);
       return {

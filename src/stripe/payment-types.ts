@@ -97,6 +97,12 @@ export interface PayoutBalanceTx {
   readonly sourceId: string | null;
 }
 
+/** What Stripe says a payment intent was for: a Colecta donation, directly or through its invoice. */
+export interface PaymentOrigin {
+  readonly donationId: string | null;
+  readonly subscriptionId: string | null;
+}
+
 export interface CheckoutSessionRequest {
   readonly donationId: string;
   readonly mode: 'payment' | 'subscription';
@@ -129,6 +135,8 @@ export interface PaymentGateway {
   retrievePaymentIntentCharge(paymentIntentId: string): Promise<ChargeInfo | null>;
   retrieveBalanceTransaction(id: string): Promise<BalanceTx>;
   findInvoicePaymentIntent(invoiceId: string): Promise<string | null>;
+  /** The donation id on the intent's metadata, else on the subscription of the invoice it paid. */
+  findPaymentOrigin(paymentIntentId: string): Promise<PaymentOrigin>;
   retrieveSubscription(id: string): Promise<SubscriptionInfo>;
   createScheduleFromSubscription(subscriptionId: string): Promise<ScheduleInfo>;
   retrieveSchedule(id: string): Promise<ScheduleInfo>;

@@ -129,6 +129,17 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       return null;
     },
 
+    async findPaymentOrigin(paymentIntentId) {
+      const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
+      const direct = intent.metadata?.donation_id ?? null;
+      if (direct) return { donationId: direct, subscriptionId: null };
+      const payments = await stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: paymentIntentId }, limit: 1 });
+      const invoiceId = idOf(payments.data[0]?.invoice);
+      if (!invoiceId) return { donationId: null, subscriptionId: null };
+      const details = (await stripe.invoices.retrieve(invoiceId)).parent?.subscription_details ?? null;
+      return { donationId: details?.metadata?.donation_id ?? null, subscriptionId: idOf(details?.subscription) };
+    },
+
     async retrieveSubscription(id): Promise<SubscriptionInfo> {
       const sub = await stripe.subscriptions.retrieve(id);
       const item = sub.items.data[0];

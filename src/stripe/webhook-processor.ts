@@ -3,6 +3,7 @@ import { webhookHandlers, type WebhookHandlers } from '../../webhooks';
 import { newEffects } from '../ledger/ledger-jobs';
 import { applyEffects } from '../ledger/ledger-service';
 import { scrubText, type Logger } from '../lib/logger';
+import { ignoreIfForeign } from './foreign-events';
 import type { PaymentGateway, VerifiedEvent } from './payment-types';
 
 export type EventOutcome = 'processed' | 'ignored' | 'duplicate';
@@ -42,6 +43,11 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
   if (seen?.processed_at) return 'duplicate';
 
   try {
+    // A shared Stripe account: events about payments Colecta never made are answered 200 at once.
+    if (handler && (await ignoreIfForeign(deps, event))) {
+      logger.info({ outcome: 'ignored' }, 'webhook event is not about a Colecta payment');
+      return 'ignored';
+    }
     const prepared = handler?.prepare ? await handler.prepare({ gateway: deps.gateway, logger, db: deps.db }, event.object) : undefined;
     const effects = newEffects();
     const outcome = await deps.db.transaction(async (tx): Promise<EventOutcome> => {

@@ -1,8 +1,9 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { pickLocale, translate, type Locale } from '../lib/i18n';
 import type { Logger } from '../lib/logger';
+import { clientAddress, limitRequests, type LimiterFactory } from '../lib/rate-limits';
 import { renderPage } from '../views/render';
 import { requestManageLink, useManageLink } from './manage-service';
 import { startSupporterSession } from './supporter-session';
@@ -10,28 +11,13 @@ import { startSupporterSession } from './supporter-session';
 const formSchema = z.object({ email: z.email('must be an email address').max(254), lang: z.enum(['en', 'es']).optional() });
 const tokenSchema = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'must be a sign-in token') });
 
-/** A light limit per client address: enough for a person, too little for a scan of addresses. */
-function rateLimiter(limit: number, windowMs: number) {
-  const hits = new Map<string, { count: number; resetAt: number }>();
-  return (req: Request): boolean => {
-    const now = Date.now();
-    if (hits.size > 10_000) for (const [key, hit] of hits) if (hit.resetAt <= now) hits.delete(key);
-    const key = req.ip ?? 'unknown';
-    const hit = hits.get(key);
-    if (!hit || hit.resetAt <= now) {
-      hits.set(key, { count: 1, resetAt: now + windowMs });
-      return true;
-    }
-    hit.count += 1;
-    return hit.count <= limit;
-  };
-}
-
 export interface ManageDeps {
   readonly db: Knex;
   readonly logger: Logger;
   readonly publicUrl: string;
   readonly sessionSecret: string;
+  /** The per-address limit on asking for links (see manageLinkRateLimit). */
+  readonly limit: RequestHandler;
 }
 
 export const pageLocale = (req: Request): Locale =>
@@ -47,20 +33,27 @@ export function sendMessagePage(res: Response, status: number, locale: Locale, t
     .send(renderPage('manage-message', { locale, title, message, ...(againHref ? { againHref } : {}) }));
 }
 
+/** A light limit per client address: enough for a person, too little for a scan of addresses. */
+export function manageLinkRateLimit(limiter: LimiterFactory): RequestHandler {
+  return limitRequests(limiter({ name: 'manage_link_ip', points: 10, windowSeconds: 15 * 60 }), {
+    key: clientAddress,
+    limited: (req, _retryAt, next) => {
+      const locale = pageLocale(req);
+      if (req.res) sendManagePage(req.res, 429, locale, translate(locale, 'manage.tooMany'));
+      void next;
+    },
+  });
+}
+
 /** `/manage`: asking for the emailed link, and the link itself, which signs the supporter in to "my gifts". */
 export function manageRoutes(deps: ManageDeps): Router {
   const router = Router();
-  const allow = rateLimiter(10, 15 * 60_000);
   const secure = deps.publicUrl.startsWith('https:');
 
   router.get('/manage', (req, res) => sendManagePage(res, 200, pageLocale(req)));
 
-  router.post('/manage', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+  router.post('/manage', express.urlencoded({ extended: false, limit: '4kb' }), deps.limit, async (req, res) => {
     const locale = pageLocale(req);
-    if (!allow(req)) {
-      sendManagePage(res, 429, locale, translate(locale, 'manage.tooMany'));
-      return;
-    }
     const parsed = formSchema.safeParse(req.body);
     if (!parsed.success) {
       sendManagePage(res, 422, locale, translate(locale, 'manage.badEmail'));

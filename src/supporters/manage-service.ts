@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { queueSupporterEmail } from '../email/email-queue';
 import { MANAGE_LINK_MINUTES } from '../email/message-builder';
@@ -10,7 +10,7 @@ const LINKS_PER_HOUR = 3;
 
 /**
  * Mails a single-use sign-in link when the address has given; answers nothing either way, so
- * the page cannot be used to learn who gives. Only the token's hash is kept.
+ * the page cannot be used to learn who gives. Only the token's hash is ever kept, minted at send time.
  */
 export async function requestManageLink(db: Knex, logger: Logger, rawEmail: string, locale: 'en' | 'es'): Promise<void> {
   const email = rawEmail.trim().toLowerCase();
@@ -30,12 +30,12 @@ export async function requestManageLink(db: Knex, logger: Logger, rawEmail: stri
       logger.warn('manage link refused: too many for this address this hour');
       return;
     }
-    const token = randomBytes(32).toString('base64url');
+    // No token yet: the worker mints it when it sends the message (email/send-time-links.ts).
     const [row] = await tx('manage_tokens')
-      .insert({ token_hash: hash(token), email, expires_at: tx.raw(`now() + interval '${MANAGE_LINK_MINUTES} minutes'`) })
+      .insert({ token_hash: null, email, expires_at: tx.raw(`now() + interval '${MANAGE_LINK_MINUTES} minutes'`) })
       .returning('id');
     await queueSupporterEmail(tx, {
-      dedupeKey: `manage:${row.id}`, template: 'manage_link', supporterId: supporter.id, data: { token }, locale,
+      dedupeKey: `manage:${row.id}`, template: 'manage_link', supporterId: supporter.id, data: { manageTokenId: row.id }, locale,
     });
   });
 }

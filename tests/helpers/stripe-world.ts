@@ -95,7 +95,10 @@ export class StripeWorld {
     }
     if (method === 'GET' && resource === 'invoice_payments') {
       const invoice = query.get('invoice');
-      const data = [...this.objects.values()].filter((o) => o.object === 'invoice_payment' && o.invoice === invoice && o.status === 'paid');
+      const intent = query.get('payment[payment_intent]');
+      const data = [...this.objects.values()].filter((o) => o.object === 'invoice_payment' && (intent
+        ? (o.payment as { payment_intent?: string } | undefined)?.payment_intent === intent
+        : o.invoice === invoice && o.status === 'paid'));
       return [200, list('/v1/invoice_payments', data)];
     }
     if (method === 'GET' && resource === 'refunds') {

@@ -66,6 +66,18 @@ describe('/admin pages by role', () => {
     for (const who of ['staffOwn', 'sponsor'] as const) expect((await page(who, '/admin/audit')).status).toBe(403);
   });
 
+  it('shows the Stripe events needing attention to admins only, escaping their errors', async () => {
+    await t.app.db('stripe_events').insert({
+      id: 'evt_attention_1', type: 'charge.refunded', object_id: 'ch_x', livemode: false, stripe_created_at: new Date(),
+      attempts: 5, last_error: 'NotYetError: <b>no payment</b>', last_error_at: new Date(),
+    });
+    const events = await page('admin', '/admin/events');
+    expect(events.status).toBe(200);
+    expect(events.html).toContain('evt_attention_1');
+    expect(events.html).toContain('&lt;b&gt;no payment&lt;/b&gt;');
+    for (const who of ['staffOwn', 'sponsor'] as const) expect((await page(who, '/admin/events')).status).toBe(403);
+  });
+
   it('escapes what people typed and flags an anonymous gift while naming its supporter', async () => {
     const gift = await page('staffOwn', `/admin/gifts/${offlineEntryId}`);
     expect(gift.html).toContain('Inés &lt;b&gt; Vega');

@@ -111,6 +111,7 @@ const CASES: Case[] = [
     },
     body: () => ({ disabled: true }),
   },
+  { name: 'list Stripe events needing attention', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/stripe-events/attention' },
 ];
 
 const headers = {} as Record<Who, Record<string, string>>;
