@@ -2,7 +2,7 @@ import type { MailTransport, OutgoingMessage } from '../../src/email/mail-transp
 import { createOutboxWorker } from '../../src/email/outbox-worker';
 import { buildCheckoutBody } from '../factories/checkout-body';
 import { useAppWithStripe } from '../helpers/app-with-stripe';
-import { staffUser } from '../staff/staff-helpers';
+import { bearer, staffUser } from '../staff/staff-helpers';
 
 const t = useAppWithStripe();
 
@@ -82,6 +82,31 @@ describe('no usable secret at rest in the emails table', () => {
     });
     expect(asked.status).toBe(303);
     const queued = await t.app.db('emails').where({ template: 'password_reset', recipient: user.email }).first();
+    expect(queued.status).toBe('queued');
+    expect(await everyEmailRow()).not.toMatch(/token=/);
+    expect(await everyEmailRow()).not.toMatch(SECRETISH);
+
+    const { seen, worker } = flakyTransport();
+    await worker.drain();
+    await worker.drain();
+    const links = seen.map((text) => linkIn(text, /http:\/\/localhost:3000(\/admin\/reset\?token=[A-Za-z0-9_-]+)/));
+    expect(links).toHaveLength(2);
+    const rows = await everyEmailRow();
+    for (const link of links) expect(rows).not.toContain(link.split('=').at(-1));
+    expect(rows).not.toMatch(/token=/);
+
+    const stale = await fetch(t.app.baseUrl + links[0], { redirect: 'manual' });
+    const fresh = await fetch(t.app.baseUrl + links[1], { redirect: 'manual' });
+    expect(await fresh.text()).toMatch(/name="password"/);
+    expect(await stale.text()).not.toMatch(/name="password"/);
+  });
+  it('staff invitations: no row holds the link, sent or queued, and the mailed link sets the password once', async () => {
+    const headers = { ...(await bearer(t.app.db, 'admin')), 'content-type': 'application/json' };
+    const invited = await fetch(`${t.app.baseUrl}/api/admin/users`, {
+      method: 'POST', headers, body: JSON.stringify({ email: 'new-organizer@example.org', role: 'staff', organization: 'demo-network' }),
+    });
+    expect(invited.status).toBe(201);
+    const queued = await t.app.db('emails').where({ template: 'staff_invitation', recipient: 'new-organizer@example.org' }).first();
     expect(queued.status).toBe('queued');
     expect(await everyEmailRow()).not.toMatch(/token=/);
     expect(await everyEmailRow()).not.toMatch(SECRETISH);
