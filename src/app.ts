@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { campaignUpdateRoutes } from './campaigns/campaign-update-routes';
 import { checkoutRoutes } from './checkout/checkout-routes';
-import { exportRoutes } from './exports/export-routes';
 import type { Container } from './container';
 import { demoCheckoutRoutes } from './demo/demo-checkout-routes';
 import { formRoutes } from './donate/form-routes';
@@ -13,8 +11,6 @@ import { healthRoutes } from './health-routes';
 import { progressRoutes } from './ledger/progress-routes';
 import { errorHandler, notFoundHandler } from './lib/error-middleware';
 import { staffDepsOf, staffRoutes } from './staff/staff-routes';
-import { bearerTokenResolver } from './staff/principal';
-import { sessionCookieResolver } from './staff/session-resolver';
 import { webhookRoutes } from './stripe/webhook-routes';
 import { assetRoutes } from './web/asset-routes';
 import { widgetRoutes } from './widget/widget-routes';
@@ -61,9 +57,6 @@ export function createApp(c: Container): Express {
     db: c.db, logger: c.logger, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret, limit: c.rateLimits.manageLink,
   }));
   const staffDeps = staffDepsOf(c);
-  const staffResolvers = [bearerTokenResolver(c.db), sessionCookieResolver(staffDeps)];
-  app.use(campaignUpdateRoutes({ db: c.db, resolvers: staffResolvers }));
-  app.use(exportRoutes({ db: c.db, logger: c.logger, resolvers: staffResolvers }));
   app.use(staffRoutes(staffDeps));
 
   app.use(notFoundHandler);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { isPglite, MIGRATIONS_DIR } from './knex';
 
 interface MigrationModule {
@@ -35,22 +35,21 @@ const MIGRATION_LOCK_KEY = 7_361_420_261_201;
 
 /**
  * Several instances starting at once: knex's own migration lock makes all but one fail with
- * "Migration table is already locked" instead of waiting. A PostgreSQL advisory lock, held on one
- * connection for the whole run, makes the others wait and then find nothing left to apply. (The
- * embedded database has a single owner process, so it needs no lock.)
+ * "Migration table is already locked" instead of waiting. A PostgreSQL advisory lock, held by a
+ * transaction on a connection of its own for the whole run, makes the others wait and then find
+ * nothing left to apply. The lock's connection is not taken from `db`'s pool, so a pool of one
+ * connection still migrates. (The embedded database has a single owner process: no lock.)
  */
 export async function migrateLatest(db: Knex): Promise<string[]> {
   if (isPglite(db)) return runLatest(db);
-  const connection = await db.client.acquireConnection();
+  const lockDb = knexFactory({ ...(db.client.config as Knex.Config), pool: { min: 0, max: 1 } });
   try {
-    await db.raw('select pg_advisory_lock(?)', [MIGRATION_LOCK_KEY]).connection(connection);
-    try {
-      return await runLatest(db);
-    } finally {
-      await db.raw('select pg_advisory_unlock(?)', [MIGRATION_LOCK_KEY]).connection(connection);
-    }
+    return await lockDb.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+      return runLatest(db);
+    });
   } finally {
-    await db.client.releaseConnection(connection);
+    await lockDb.destroy();
   }
 }
 

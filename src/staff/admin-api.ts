@@ -17,6 +17,8 @@ import { route, type ApiRoute } from './api-route-table';
 import { goingLiveApiRoutes } from './going-live-api';
 import { readOrganization, updateOrganization } from '../organizations/organization-admin-service';
 import { organizationPatchSchema, organizationViewSchema } from '../organizations/organization-schemas';
+import { campaignUpdateApiRoutes } from '../campaigns/campaign-update-api';
+import { exportApiRoutes } from '../exports/export-api';
 import { listAudit } from './audit-log';
 import { attentionEventSchema, listEventsNeedingAttention } from '../stripe/event-attention';
 import { organizationParams } from './organization-settings-service';
@@ -149,6 +151,8 @@ export function adminApiRoutes(deps: {
     }),
     ...goingLiveApiRoutes(deps),
     ...booksApiRoutes(deps.books),
+    ...exportApiRoutes(db),
+    ...campaignUpdateApiRoutes(db),
     route({
       method: 'get', path: '/api/admin/stripe-events/attention', adminOnly: true,
       summary: 'Stripe events about Colecta payments that keep failing, with their last error (admins only)',

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { listCampaignUpdates, countUpdateAudience } from '../campaigns/campaign-update-audience';
-import { campaignUpdateBodySchema } from '../campaigns/campaign-update-routes';
+import { campaignUpdateBodySchema } from '../campaigns/campaign-update-api';
 import { postCampaignUpdate } from '../campaigns/campaign-update-service';
 import { readCampaign } from '../campaigns/campaign-admin-service';
 import { parseOr422 } from '../lib/validation';

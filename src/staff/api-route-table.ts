@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { parseOr422 } from '../lib/validation';
 import { principalOf, type Principal } from './principal';
@@ -17,13 +17,34 @@ export interface ApiRoute<P extends Schema = Schema, Q extends Schema = Schema, 
   readonly status?: number;
   readonly response?: Schema;
   readonly adminOnly?: boolean;
-  /** A file instead of JSON: the handler answers `{ filename, body }` and it is sent as this type. */
+  /**
+   * A file instead of JSON: the handler answers `{ filename, body }`, or `{ filename, writeTo }`
+   * for a file streamed as it is read, and it is sent as this type.
+   */
   readonly produces?: 'text/csv' | 'application/pdf';
   handle(input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; principal: Principal; res: Response }): Promise<unknown>;
 }
 
 /** Keeps each route's schema types when the table is built. */
 export const route = <P extends Schema, Q extends Schema, B extends Schema>(r: ApiRoute<P, Q, B>): ApiRoute => r as unknown as ApiRoute;
+
+type FileAnswer =
+  | { readonly filename: string; readonly body: string | Buffer }
+  | { readonly filename: string; writeTo(res: Response): Promise<void> };
+
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+
+async function streamFile(req: Request, res: Response, writeTo: (res: Response) => Promise<void>): Promise<void> {
+  try {
+    await writeTo(res);
+  } catch (error) {
+    // Headers are gone: all that is left is to cut the response short so it cannot pass for whole.
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (CLIENT_GONE.has(code)) req.log?.info({ code }, 'streamed export stopped: the client went away');
+    else req.log?.error({ err: error }, 'streamed export failed');
+    res.destroy();
+  }
+}
 
 export function mountRoutes(router: Router, routes: readonly ApiRoute[]): void {
   for (const r of routes) {
@@ -39,11 +60,13 @@ export function mountRoutes(router: Router, routes: readonly ApiRoute[]): void {
       const result = await r.handle({ params, query, body, principal, res });
       res.set('Cache-Control', 'no-store');
       if (r.produces) {
-        const file = result as { filename: string; body: string | Buffer };
+        const file = result as FileAnswer;
         res.status(r.status ?? 200).set({
           'Content-Type': r.produces === 'text/csv' ? 'text/csv; charset=utf-8' : r.produces,
           'Content-Disposition': `attachment; filename="${file.filename}"`,
-        }).send(file.body);
+        });
+        if ('writeTo' in file) await streamFile(req, res, file.writeTo);
+        else res.send(file.body);
         return;
       }
       res.status(r.status ?? 200).json(result);

@@ -5,8 +5,11 @@ import { api, bearer, ensureOtherOrganization, staffUser } from './staff-helpers
 const t = useAppWithStripe();
 
 type Who = 'anonymous' | 'admin' | 'staffOwn' | 'staffOther' | 'sponsor';
-/** org: about the demo organization's records; list: a listing filtered to what the caller may see; admin: admins only. */
-type Scope = 'org' | 'list' | 'admin';
+/**
+ * org: about the demo organization's records; list: a listing filtered to what the caller may see;
+ * admin: admins only; books: the whole deployment's money, for admins and the sponsor only.
+ */
+type Scope = 'org' | 'list' | 'admin' | 'books';
 
 interface Case {
   readonly name: string;
@@ -111,6 +114,31 @@ const CASES: Case[] = [
     },
     body: () => ({ disabled: true }),
   },
+  { name: 'export donations', method: 'GET', write: false, scope: 'list', ok: 200, path: () => '/api/admin/exports/donations.csv?from=2020-01-01&to=2030-12-31' },
+  {
+    name: 'export a campaign\'s organization\'s donations', method: 'GET', write: false, scope: 'org', ok: 200,
+    path: () => '/api/admin/exports/donations.csv?from=2020-01-01&to=2030-12-31&organization=demo-network',
+  },
+  { name: 'export payouts', method: 'GET', write: false, scope: 'books', ok: 200, path: () => '/api/admin/exports/payouts.csv' },
+  { name: 'read a payout', method: 'GET', write: false, scope: 'books', ok: 404, path: () => '/api/admin/payouts/po_matrix_missing' },
+  {
+    name: 'an organization\'s statement', method: 'GET', write: false, scope: 'org', ok: 200,
+    path: () => '/api/admin/exports/statement.csv?organization=demo-network&month=2026-11',
+  },
+  {
+    name: 'an organization\'s statement as PDF', method: 'GET', write: false, scope: 'org', ok: 200,
+    path: () => '/api/admin/exports/statement.pdf?organization=demo-network&month=2026-11',
+  },
+  { name: 'a journal', method: 'GET', write: false, scope: 'books', ok: 200, path: () => '/api/admin/exports/journal.csv?format=xero&from=2026-11-01&to=2026-11-30' },
+  { name: 'read the journal accounts', method: 'GET', write: false, scope: 'books', ok: 200, path: () => '/api/admin/books/accounts' },
+  {
+    name: 'change the journal accounts', method: 'PATCH', write: true, scope: 'admin', ok: 200, path: () => '/api/admin/books/accounts',
+    body: () => ({}),
+  },
+  {
+    name: 'post a progress update', method: 'POST', write: true, scope: 'org', ok: 201, path: () => '/api/admin/campaigns/organizer-training/updates',
+    body: (i) => ({ title: { en: `Update ${i}` }, body: { en: 'We booked the buses.' } }),
+  },
   { name: 'list Stripe events needing attention', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/stripe-events/attention' },
 ];
 
@@ -120,6 +148,7 @@ function expected(who: Who, c: Case): number {
   if (who === 'anonymous') return 401;
   if (who === 'admin') return c.ok;
   if (c.scope === 'admin') return 403;
+  if (c.scope === 'books') return who === 'sponsor' && !c.write ? c.ok : 403;
   if (who === 'sponsor') return c.write ? 403 : c.ok;
   if (who === 'staffOwn') return c.ok;
   return c.scope === 'list' ? c.ok : 403;
@@ -166,7 +195,7 @@ describe('every /api/admin route against every role', () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     for (const c of CASES) {
       if (c.name === 'refund' || c.name === 'revoke a token' || c.name === 'erase a supporter' || c.name === 'change a user') continue;
-      const path = (await c.path()).split('?')[0]?.replace(/\/\d+(?=\/|$)/, '/{id}').replace(/tokens\/[0-9a-f-]{36}/, 'tokens/{id}')
+      const path = (await c.path()).split('?')[0]?.replace(/\/\d+(?=\/|$)/, '/{id}').replace(/tokens\/[0-9a-f-]{36}/, 'tokens/{id}').replace(/payouts\/po_\w+/, 'payouts/{id}')
         .replace('/campaigns/organizer-training', '/campaigns/{campaign}').replace('/organizations/demo-network', '/organizations/{organization}');
       expect(operations).toContain(`${c.method} ${path}`);
     }

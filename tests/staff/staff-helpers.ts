@@ -67,7 +67,9 @@ export async function api(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+  // A CSV or PDF answer is kept as text; JSON (every error included) is parsed.
+  const json = (res.headers.get('content-type') ?? '').startsWith('application/json');
+  return { status: res.status, body: text && json ? JSON.parse(text) : text || null };
 }
 
 /** Posts a staff form as the browser would: the session cookie, its CSRF token, no redirect followed. */
