@@ -52,6 +52,10 @@ async function tables(payoutId: string) {
   };
 }
 
+// Each test first appends up to 230 entries through the real ledger service, one transaction
+// each: seconds on a quiet machine, much longer on a loaded one. Not a timing test.
+jest.setTimeout(120_000);
+
 describe('payout reconciliation', () => {
   it('on payout.paid reads every page of the payout\'s balance transactions and links each to its ledger entry', async () => {
     const { transactions, entryIds, net } = await ledgerWithTransactions(230);
