@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { isPglite, MIGRATIONS_DIR } from './knex';
 
 interface MigrationModule {
@@ -41,16 +41,24 @@ const MIGRATION_LOCK_KEY = 7_361_420_261_201;
  */
 export async function migrateLatest(db: Knex): Promise<string[]> {
   if (isPglite(db)) return runLatest(db);
-  const connection = await db.client.acquireConnection();
+  // The lock's connection comes from a pool of its own: taken from `db`'s, a pool of one would
+  // have nothing left for the migrations and wait for ever.
+  const lockDb = knexFactory({ client: 'pg', connection: (db.client.config as Knex.Config).connection, pool: { min: 0, max: 1 } });
   try {
-    await db.raw('select pg_advisory_lock(?)', [MIGRATION_LOCK_KEY]).connection(connection);
+    // Held (not idle) for the whole run, so the pool never reaps it and its session keeps the lock.
+    const connection = await lockDb.client.acquireConnection();
     try {
-      return await runLatest(db);
+      await lockDb.raw('select pg_advisory_lock(?)', [MIGRATION_LOCK_KEY]).connection(connection);
+      try {
+        return await runLatest(db);
+      } finally {
+        await lockDb.raw('select pg_advisory_unlock(?)', [MIGRATION_LOCK_KEY]).connection(connection);
+      }
     } finally {
-      await db.raw('select pg_advisory_unlock(?)', [MIGRATION_LOCK_KEY]).connection(connection);
+      await lockDb.client.releaseConnection(connection);
     }
   } finally {
-    await db.client.releaseConnection(connection);
+    await lockDb.destroy();
   }
 }
 
