@@ -187,8 +187,10 @@ onPostgres.each(variants)('two app processes on one PostgreSQL database, $name',
       }
     };
     await Promise.all(Array.from({ length: 12 }, (_, lane) => deliverer(lane)));
-    expect(statuses.filter((s) => s !== 200 && s !== 500)).toEqual([]);
     expect(finals).toEqual(Array(deliveries.length).fill(200));
+    // Not even a retry was needed: the handlers of one gift take their locks in one order (a
+    // charge.updated racing its checkout.session.completed once deadlocked, answered 500).
+    expect(statuses).toEqual(Array(deliveries.length).fill(200));
 
     const donationIds = gifts.map((g) => g.donationId);
     const entries = await poll('one payment entry per gift',
