@@ -77,7 +77,13 @@ export function spawnTsx(name: string, script: string, env: NodeJS.ProcessEnv, i
       if (!running) return;
       // tsx relays SIGTERM to the script, which then shuts down gracefully.
       signal(pid, 'SIGTERM');
-      const timedOut = await Promise.race([exited.then(() => false), delay(5000).then(() => true)]);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        exited.then(() => false),
+        new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), 5000); }),
+      ]);
+      // A timer left running would hold a test worker open for its 5 s after every stop.
+      clearTimeout(timer);
       signal(-pid, 'SIGKILL');
       if (timedOut) await exited;
     })();

@@ -9,7 +9,7 @@ import { recordLedgerEntry } from './ledger-service';
 export interface PaymentFacts {
   readonly paymentIntentId: string;
   readonly donationId?: string;
-  /** The caller's already-read donation, to spare a query; only its fixed fields are used. */
+  /** The caller's donation, read and locked with lockDonation, to spare a query; only its fixed fields are used. */
   readonly donation?: Donation;
   readonly invoiceId?: string;
   readonly installment?: number;
@@ -34,12 +34,25 @@ interface StripePaymentRow {
 const keep = (tx: Knex, column: string) => tx.raw(`coalesce(stripe_payments.${column}, excluded.${column})`);
 
 /**
+ * Every handler locks a payment's donation before its stripe_payments row (checkout and invoice
+ * handlers lock the donation first thing). A charge.updated that took the payment's row first
+ * and then needed the donation (the ledger entry's foreign key) deadlocked against a
+ * concurrent checkout.session.completed of the same gift, which holds the donation.
+ */
+async function lockDonationFirst(tx: Knex, facts: PaymentFacts): Promise<void> {
+  const donationId = facts.donationId
+    ?? (await tx('stripe_payments').where({ payment_intent_id: facts.paymentIntentId }).first('donation_id'))?.donation_id as string | null | undefined;
+  if (donationId) await tx('donations').where({ id: donationId }).forUpdate().first('id');
+}
+
+/**
  * Merges the facts into what is known of the payment, and writes its ledger entry once the
  * donation, the charge and the charge's balance transaction are all known. The upsert locks
  * the payment's row, so concurrent events about one payment take turns and only one writes.
  */
 export async function recordPaymentFacts(ctx: LedgerTx, facts: PaymentFacts): Promise<PaymentOutcome> {
   const { tx, logger } = ctx;
+  if (!facts.donation) await lockDonationFirst(tx, facts);
   const charge = facts.charge?.status === 'succeeded' ? facts.charge : null;
   const bt = charge?.balanceTransaction ?? null;
   const merged = ['donation_id', 'invoice_id', 'installment', 'charge_id', 'balance_transaction_id', 'gross', 'fee',

@@ -74,6 +74,12 @@ export class StripeWorld {
     return object as T;
   }
 
+  /** Answers a call that reached a real HTTP server instead of nock (another process's), recording it too. */
+  answer(method: string, url: URL, form: Record<string, string>, idempotencyKey?: string): readonly [number, unknown] {
+    this.requests.push({ method, path: url.pathname, query: url.searchParams, body: form, idempotencyKey });
+    return this.route(method, url.pathname, url.searchParams, form);
+  }
+
   private put(object: StripeObject): StripeObject {
     this.objects.set(object.id, object);
     return object;
