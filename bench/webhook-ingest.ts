@@ -10,7 +10,8 @@ import {
   checkLedger, countRows, createBareTable, createBenchDatabase, eventErrors, seedPendingMonthlyDonations, type BenchDatabase,
 } from './support/bench-database';
 import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport, positiveInt } from './support/benchmark';
-import { freePort, spawnTsx, tail, waitForOk, type TsxChild } from './support/child-processes';
+import { freePort, spawnNode, spawnTsx, tail, waitForOk, type TsxChild } from './support/child-processes';
+import { compiledPath, ensureCompiled } from './support/compiled';
 import { startFakeStripe } from './support/fake-stripe';
 import type { LoadPlan, LoadResult } from './support/ingest-load';
 import { loadLedger } from './support/totals-ledger';
@@ -62,8 +63,9 @@ async function runLoadGenerator(ctx: BenchContext, plan: LoadPlan): Promise<Load
   return JSON.parse(last) as LoadResult;
 }
 
+/** A .ts script runs under tsx; a compiled .js file (the service, from dist/) under plain node. */
 async function startChild(ctx: BenchContext, name: string, script: string, env: NodeJS.ProcessEnv): Promise<TsxChild> {
-  const child = spawnTsx(name, script, env);
+  const child = script.endsWith('.js') ? spawnNode(name, script, env) : spawnTsx(name, script, env);
   ctx.defer(() => child.stop());
   await waitForOk(`http://127.0.0.1:${env.PORT}/healthz`, child);
   return child;
@@ -92,7 +94,7 @@ async function runService(ctx: BenchContext, bench: BenchDatabase, plan: Omit<Lo
   ctx.defer(() => stripe.close());
   const port = await freePort();
   ctx.progress(`starting the service on port ${port} (fake Stripe at ${stripe.url})`);
-  const server = await startChild(ctx, 'colecta', 'src/server.ts', {
+  const server = await startChild(ctx, 'colecta', compiledPath('src/server.js'), {
     DATABASE_URL: bench.url,
     SESSION_SECRET: `bench-session-${randomBytes(24).toString('hex')}`,
     STRIPE_SECRET_KEY: 'sk_test_bench',
@@ -130,6 +132,7 @@ const row = (name: string, r: LoadResult) =>
 
 async function run(ctx: BenchContext): Promise<BenchmarkReport> {
   const settings = readSettings();
+  await ensureCompiled(ctx.progress);
   ctx.progress('creating and migrating the bench database');
   const bench = await createBenchDatabase();
   ctx.defer(() => bench.drop());

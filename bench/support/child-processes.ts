@@ -51,7 +51,20 @@ function collectLines(stream: NodeJS.ReadableStream | null, into: string[]): voi
  * reach tsx's inner node process too. stdin receives `input` and is then closed.
  */
 export function spawnTsx(name: string, script: string, env: NodeJS.ProcessEnv, input?: string): TsxChild {
-  const child: ChildProcess = spawn(TSX, [script], {
+  return spawnProgram(name, TSX, [script], env, input);
+}
+
+/**
+ * Runs a JavaScript file (compiled, in dist/, or plain .cjs in bench/support) under plain node,
+ * the way production runs it: no TypeScript compiler in the process's memory or CPU time.
+ */
+export function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, input?: string): TsxChild {
+  return spawnProgram(name, process.execPath, [script], env, input);
+}
+
+function spawnProgram(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, input?: string): TsxChild {
+  const script = args.join(' ');
+  const child: ChildProcess = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     detached: true,

@@ -6,7 +6,9 @@ import type { Logger } from '../lib/logger';
 import { skippedMonthsBefore } from '../gifts/gift-change-repository';
 import type { ChargeInfo, PaymentGateway } from '../stripe/payment-types';
 import { rememberStripeCustomer } from '../supporters/supporter-repository';
-import { findDonation, findDonationIdBySubscription, lockDonation, updateDonation, type Donation } from './donation-repository';
+import {
+  findDonation, findDonationIdBySubscription, lockDonation, updateDonation, type Donation, type DonationChanges,
+} from './donation-repository';
 import { advanceStatus } from './donation-status';
 import { monthsBetween, requestInstallmentPlan } from './installment-plan';
 
@@ -58,12 +60,6 @@ async function donationForSession(ctx: EventContext, session: CompletedSession):
   return donation;
 }
 
-async function linkCustomer(ctx: EventContext, donation: Donation, customerId: string | null): Promise<void> {
-  if (!customerId) return;
-  await updateDonation(ctx.tx, donation.id, { customerId });
-  await rememberStripeCustomer(ctx.tx, donation.supporterId, customerId);
-}
-
 /** Read before the transaction: the charge of a paid one-time checkout. */
 export interface PreparedSession {
   readonly charge: ChargeInfo | null;
@@ -74,21 +70,26 @@ export async function prepareSession(deps: PrepareDeps, session: CompletedSessio
   return { charge: pays && session.paymentIntentId ? await deps.gateway.retrievePaymentIntentCharge(session.paymentIntentId) : null };
 }
 
-async function settleOneTimePayment(ctx: EventContext, donation: Donation, paymentIntentId: string, prepared: PreparedSession): Promise<void> {
-  await updateDonation(ctx.tx, donation.id, { paymentIntentId });
-  await advanceStatus(ctx.tx, donation, 'paid', ctx.eventCreated);
+/** `ids`: the Stripe ids the event links to the donation, written in the status's own update. */
+async function settleOneTimePayment(
+  ctx: EventContext, donation: Donation, paymentIntentId: string, prepared: PreparedSession, ids: DonationChanges = {},
+): Promise<void> {
+  await advanceStatus(ctx.tx, donation, 'paid', ctx.eventCreated, { ...ids, paymentIntentId });
   await recordPaymentFacts(ctx, { paymentIntentId, donationId: donation.id, donation, installment: 1, charge: prepared.charge });
 }
 
 export async function onCheckoutCompleted(ctx: EventContext, session: CompletedSession, prepared: PreparedSession): Promise<void> {
   const donation = await donationForSession(ctx, session);
   if (!donation) return;
-  if (!donation.checkoutSessionId) await updateDonation(ctx.tx, donation.id, { checkoutSessionId: session.id });
-  await linkCustomer(ctx, donation, session.customerId);
+  // The ids the session carries go into the one update of the locked row that sets its status.
+  const ids: DonationChanges = {
+    checkoutSessionId: donation.checkoutSessionId ? undefined : session.id,
+    customerId: session.customerId ?? undefined,
+  };
+  if (session.customerId) await rememberStripeCustomer(ctx.tx, donation.supporterId, session.customerId);
 
   if (session.mode === 'subscription' && session.subscriptionId) {
-    await updateDonation(ctx.tx, donation.id, { subscriptionId: session.subscriptionId });
-    await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated);
+    await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated, { ...ids, subscriptionId: session.subscriptionId });
     await requestInstallmentPlan(ctx.tx, ctx.effects, donation, session.subscriptionId);
     await queueSupporterEmail(ctx.tx, {
       dedupeKey: `monthly_started:${donation.id}`, template: 'monthly_started', supporterId: donation.supporterId, donationId: donation.id,
@@ -96,9 +97,11 @@ export async function onCheckoutCompleted(ctx: EventContext, session: CompletedS
     return; // the payment itself is recorded from invoice.paid
   }
   if (session.mode === 'payment' && session.paymentIntentId) {
-    if (session.paymentStatus === 'paid') await settleOneTimePayment(ctx, donation, session.paymentIntentId, prepared);
-    else await advanceStatus(ctx.tx, donation, 'processing', ctx.eventCreated);
+    if (session.paymentStatus === 'paid') await settleOneTimePayment(ctx, donation, session.paymentIntentId, prepared, ids);
+    else await advanceStatus(ctx.tx, donation, 'processing', ctx.eventCreated, ids);
+    return;
   }
+  await updateDonation(ctx.tx, donation.id, ids);
 }
 
 export async function onAsyncPaymentSucceeded(ctx: EventContext, session: CompletedSession, prepared: PreparedSession): Promise<void> {
@@ -120,11 +123,14 @@ export interface PaidInvoice {
   readonly amountPaid: number;
 }
 
-async function donationForSubscription(ctx: EventContext, subscriptionId: string | null, donationId: string | null): Promise<Donation | null> {
+/** With `link: false` the caller writes the subscription id itself, in its own update of the row. */
+async function donationForSubscription(
+  ctx: EventContext, subscriptionId: string | null, donationId: string | null, link = true,
+): Promise<Donation | null> {
   const id = donationId ?? (subscriptionId ? await findDonationIdBySubscription(ctx.tx, subscriptionId) : null);
   if (!id) return null;
   const donation = await lockDonation(ctx.tx, id);
-  if (donation && subscriptionId && !donation.subscriptionId) {
+  if (link && donation && subscriptionId && !donation.subscriptionId) {
     await updateDonation(ctx.tx, id, { subscriptionId });
   }
   return donation;
@@ -167,12 +173,13 @@ async function installmentOf(ctx: EventContext, donation: Donation, invoice: Pai
 }
 
 export async function onInvoicePaid(ctx: EventContext, invoice: PaidInvoice, prepared: PreparedInvoice): Promise<void> {
-  const donation = await donationForSubscription(ctx, invoice.subscriptionId, invoice.donationId);
+  const donation = await donationForSubscription(ctx, invoice.subscriptionId, invoice.donationId, false);
   if (!donation) {
     ctx.logger.info({ invoiceId: invoice.id }, 'invoice is not for a Colecta donation');
     return;
   }
-  await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated);
+  const link = invoice.subscriptionId && !donation.subscriptionId ? { subscriptionId: invoice.subscriptionId } : {};
+  await advanceStatus(ctx.tx, donation, 'active', ctx.eventCreated, link);
   if (invoice.subscriptionId) await requestInstallmentPlan(ctx.tx, ctx.effects, donation, invoice.subscriptionId);
   if (invoice.amountPaid > 0) {
     if (prepared.paymentIntentId) {

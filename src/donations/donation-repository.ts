@@ -93,14 +93,12 @@ export async function findDonationIdBySubscription(db: Knex, subscriptionId: str
   return row ? (row.id as string) : null;
 }
 
-export async function updateDonation(
-  tx: Knex,
-  id: string,
-  changes: Partial<{
-    status: DonationStatus; statusChangedAt: Date; checkoutSessionId: string; paymentIntentId: string;
-    subscriptionId: string; customerId: string; scheduleId: string; billingAnchor: Date; endedAt: Date;
-  }>,
-): Promise<void> {
+export type DonationChanges = Partial<{
+  status: DonationStatus; statusChangedAt: Date; checkoutSessionId: string; paymentIntentId: string;
+  subscriptionId: string; customerId: string; scheduleId: string; billingAnchor: Date; endedAt: Date;
+}>;
+
+export async function updateDonation(tx: Knex, id: string, changes: DonationChanges): Promise<void> {
   const columns: Record<string, unknown> = {
     status: changes.status,
     status_changed_at: changes.statusChangedAt,

@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { planInstallments } from '../donations/installment-plan';
 import { queueLedgerEmails } from '../email/ledger-emails';
 import { appendLedgerEntry, type NewLedgerEntry } from './ledger-repository';
-import { newEffects, recordJob, runJobs, type JobDeps, type JobRunner, type LedgerEffects, type LedgerJobKind } from './ledger-jobs';
-import { checkMilestones } from './milestone-check';
+import { newEffects, runJobs, type JobDeps, type JobRunner, type LedgerEffects, type LedgerJobKind } from './ledger-jobs';
+import { checkMilestones, recordMilestoneJob } from './milestone-check';
 import { numberAllReceipts, numberReceipts } from './receipt-numbers';
 
 const RECEIPTED = new Set(['payment', 'offline', 'refund']);
@@ -17,9 +17,7 @@ export async function recordLedgerEntry(tx: Knex, effects: LedgerEffects, entry:
   const id = await appendLedgerEntry(tx, entry);
   await queueLedgerEmails(tx, { id, ...entry });
   if (RECEIPTED.has(entry.kind)) effects.organizations.add(entry.organizationId);
-  if (entry.gross > 0) {
-    await recordJob(tx, effects, 'milestone_check', { ledgerEntryId: id, campaignId: entry.campaignId, earmarkId: entry.earmarkId });
-  }
+  if (entry.gross > 0) await recordMilestoneJob(tx, effects, { ledgerEntryId: id, campaignId: entry.campaignId, earmarkId: entry.earmarkId });
   return id;
 }
 

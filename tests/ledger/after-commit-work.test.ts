@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => testDb.destroy());
 
 /** A fresh campaign of the demo organization, its goal and steps chosen, with one earmark. */
-async function freshCampaign(slug: string, goal: number, steps: number[]): Promise<{ campaignId: string; earmarkId: string }> {
+async function freshCampaign(slug: string, goal: number | null, steps: number[]): Promise<{ campaignId: string; earmarkId: string }> {
   const [c] = await db('campaigns').insert({
     organization_id: organizationId, slug, title_en: slug, title_es: slug, currency: 'usd', goal, status: 'active',
     milestone_steps: db.raw('?::int[]', [`{${steps.join(',')}}`]),
@@ -53,6 +53,24 @@ describe('work left for after commit', () => {
     })).rejects.toThrow('the handler failed');
     expect(await db('ledger_jobs').count<{ n: number }>('* as n').first()).toEqual(before);
     expect(await db('ledger_entries').where({ supporter_id: supporterId }).first()).toBeUndefined();
+  });
+
+  it('records a milestone check only where there is a line to cross: none for a campaign without a goal', async () => {
+    const jobsOf = (id: number) => db('ledger_jobs').where({ kind: 'milestone_check' }).whereRaw("(payload->>'ledgerEntryId')::bigint = ?", [id]);
+    const noGoal = await freshCampaign('no-goal', null, [50]);
+    const withGoal = await freshCampaign('with-goal', 100_000, [50]);
+    const supporterId = await supporter('goals@example.org');
+    const none = newEffects();
+    const plain = await db.transaction((tx) => recordLedgerEntry(tx, none, cash({ supporterId, ...noGoal })));
+    const some = newEffects();
+    const counted = await db.transaction((tx) => recordLedgerEntry(tx, some, cash({ supporterId, ...withGoal })));
+    expect(none.jobIds).toEqual([]);
+    expect(await jobsOf(plain)).toHaveLength(0);
+    expect(some.jobIds).toHaveLength(1);
+    expect(await jobsOf(counted)).toHaveLength(1);
+    // The receipt still gets its number after commit, with no job row at all.
+    await applyEffects({ db }, none);
+    expect((await db('ledger_entries').where({ id: plain }).first('receipt_number')).receipt_number).toMatch(/^\d{4}-\d{6}$/);
   });
 
   it('is done by the worker\'s sweep when the process died right after the commit', async () => {
