@@ -112,6 +112,20 @@ const CASES: Case[] = [
     body: () => ({ disabled: true }),
   },
   { name: 'list Stripe events needing attention', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/stripe-events/attention' },
+  { name: 'list what an earmark paid for', method: 'GET', write: false, scope: 'org', ok: 200, path: () => '/api/admin/campaigns/organizer-training/earmarks/travel/uses' },
+  {
+    name: 'record what an earmark paid for', method: 'POST', write: true, scope: 'org', ok: 201,
+    path: () => '/api/admin/campaigns/organizer-training/earmarks/travel/uses',
+    body: (i) => ({ text: { en: `Bus ticket ${i}`, es: `Boleto ${i}` }, amount: 9500 }),
+  },
+  {
+    name: 'remove what an earmark paid for', method: 'DELETE', write: true, scope: 'org', ok: 200,
+    path: async () => {
+      const created = await api(t.app.baseUrl, 'POST', '/api/admin/campaigns/organizer-training/earmarks/travel/uses', headers.admin,
+        { text: { en: 'Matrix use', es: 'Uso de matriz' } });
+      return `/api/admin/campaigns/organizer-training/earmarks/travel/uses/${created.body.id}`;
+    },
+  },
 ];
 
 const headers = {} as Record<Who, Record<string, string>>;
@@ -167,7 +181,8 @@ describe('every /api/admin route against every role', () => {
     for (const c of CASES) {
       if (c.name === 'refund' || c.name === 'revoke a token' || c.name === 'erase a supporter' || c.name === 'change a user') continue;
       const path = (await c.path()).split('?')[0]?.replace(/\/\d+(?=\/|$)/, '/{id}').replace(/tokens\/[0-9a-f-]{36}/, 'tokens/{id}')
-        .replace('/campaigns/organizer-training', '/campaigns/{campaign}').replace('/organizations/demo-network', '/organizations/{organization}');
+        .replace('/campaigns/organizer-training', '/campaigns/{campaign}').replace('/organizations/demo-network', '/organizations/{organization}')
+        .replace('/earmarks/travel/', '/earmarks/{earmark}/').replace(/uses\/[0-9a-f-]{36}$/, 'uses/{id}');
       expect(operations).toContain(`${c.method} ${path}`);
     }
     expect(operations).toEqual(expect.arrayContaining([
