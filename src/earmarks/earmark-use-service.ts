@@ -129,3 +129,18 @@ export async function latestUsesByEarmark(
   }
   return byEarmark;
 }
+
+/** What the money paid for between two moments (a progress update and the one before it), oldest first. */
+export async function usesBetween(
+  db: Knex, campaignId: string, after: Date | null, upTo: Date, locale: Locale,
+): Promise<Array<PublicEarmarkUse & { earmark: string }>> {
+  const rows = await db('earmark_uses as u').join('earmarks as e', 'e.id', 'u.earmark_id')
+    .where('u.campaign_id', campaignId).whereNull('u.removed_at').where('u.recorded_at', '<=', upTo)
+    .modify((q) => { if (after) q.where('u.recorded_at', '>', after); })
+    .orderBy([{ column: 'e.position' }, { column: 'e.code' }, { column: 'u.recorded_at' }, { column: 'u.id' }])
+    .select('e.label_en', 'e.label_es', 'u.text_en', 'u.text_es', 'u.amount', 'u.recorded_at');
+  return rows.map((r: { label_en: string; label_es: string; text_en: string; text_es: string; amount: number | null; recorded_at: Date }) => ({
+    earmark: locale === 'es' ? r.label_es : r.label_en, text: locale === 'es' ? r.text_es : r.text_en,
+    amount: r.amount == null ? null : Number(r.amount), recordedAt: new Date(r.recorded_at).toISOString(),
+  }));
+}
