@@ -44,7 +44,7 @@ export async function prepareTemplate(serverUrl: string | undefined): Promise<()
   await admin.raw(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } });
+  const db = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } });
   await migrateLatest(db);
   await db.destroy();
   process.env[TEMPLATE_DB_ENV] = name;
