@@ -6,6 +6,7 @@ import type { PageData } from '../views/render';
 import { amountFrom, type FormValues } from './form-input';
 import type { FormSettings } from './form-settings-repository';
 import { scheduleInWords } from './schedule';
+import { useLines } from '../earmarks/earmark-use-display';
 
 export type FieldErrors = Readonly<Partial<Record<keyof FormValues, string>>>;
 
@@ -96,6 +97,7 @@ export function buildFormModel(input: FormModelInput): PageData {
         code: e.code, label: e.label[locale], checked: checkedEarmark === e.code, goal: e.goal, raised,
         progressText: e.goal ? translate(locale, 'form.earmarkProgress', { raised: money(raised), goal: money(e.goal) })
           : translate(locale, 'form.earmarkRaised', { raised: money(raised) }),
+        uses: useLines(p?.uses ?? [], campaign.currency, locale),
       };
     }),
     coverFees: values.coverFees,

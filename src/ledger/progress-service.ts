@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { findCampaignBySlug } from '../campaigns/campaign-repository';
 import type { Locale } from '../campaigns/campaign-types';
+import { latestUsesByEarmark, type PublicEarmarkUse } from '../earmarks/earmark-use-service';
 import { AppError } from '../lib/errors';
 import { campaignProgressSums } from './ledger-totals-repository';
 
@@ -9,6 +10,8 @@ export interface EarmarkProgress {
   readonly label: string;
   readonly goal: number | null;
   readonly raised: number;
+  /** What this earmark's money paid for, newest first (the latest few), in the asked language. */
+  readonly uses: PublicEarmarkUse[];
 }
 
 export interface CampaignProgress {
@@ -26,10 +29,12 @@ export async function campaignProgress(db: Knex, slug: string, locale: Locale): 
   const campaign = await findCampaignBySlug(db, slug);
   if (!campaign || campaign.status === 'draft') throw AppError.notFound('Campaign');
 
-  const { raisedByEarmark: byEarmark, supporters } = await campaignProgressSums(db, campaign.id, campaign.currency);
+  const [{ raisedByEarmark: byEarmark, supporters }, uses] = await Promise.all([
+    campaignProgressSums(db, campaign.id, campaign.currency), latestUsesByEarmark(db, campaign.id, locale),
+  ]);
 
   const earmarks = campaign.earmarks.map((e) => ({
-    code: e.code, label: e.label[locale], goal: e.goal, raised: byEarmark.get(e.id) ?? 0,
+    code: e.code, label: e.label[locale], goal: e.goal, raised: byEarmark.get(e.id) ?? 0, uses: uses.get(e.id) ?? [],
   }));
   return {
     campaign: campaign.slug,

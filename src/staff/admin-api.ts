@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { booksApiRoutes } from '../books/books-api';
+import { earmarkUseApiRoutes } from '../earmarks/earmark-use-api';
 import type { BooksService } from '../books/books-service';
 import { z } from 'zod';
 import {
@@ -153,6 +154,7 @@ export function adminApiRoutes(deps: {
     ...booksApiRoutes(deps.books),
     ...exportApiRoutes(db),
     ...campaignUpdateApiRoutes(db),
+    ...earmarkUseApiRoutes(db),
     route({
       method: 'get', path: '/api/admin/stripe-events/attention', adminOnly: true,
       summary: 'Stripe events about Colecta payments that keep failing, with their last error (admins only)',

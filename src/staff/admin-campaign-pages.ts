@@ -10,6 +10,8 @@ import { campaignTotals } from '../ledger/totals-service';
 import { staffPage, type PageContext } from './admin-page-kit';
 import { campaignBodyFromForm, formValues } from './campaign-form';
 import { moneyBarChart } from './chart-svg';
+import { listCampaignUses, recordEarmarkUse, removeEarmarkUse } from '../earmarks/earmark-use-service';
+import { useFormErrors, useFormValues, useInputFromForm, type UseFormValues } from './earmark-use-form';
 import type { StaffDeps } from './staff-context';
 
 const percent = (raised: number, goal: number | null) => (goal && goal > 0 ? Math.min(100, Math.floor((Math.max(raised, 0) * 100) / goal)) : null);
@@ -86,11 +88,12 @@ export function adminCampaignPages(deps: StaffDeps): Router {
     });
   }));
 
-  router.get('/admin/campaigns/:campaign', staffPage(deps, async (req, _res, page) => {
-    const campaign = await readCampaign(db, page.principal, String(req.params.campaign));
+  async function showCampaign(page: PageContext, slug: string, usesForm: { values?: UseFormValues; errors?: object; errorList?: object[] } = {}, status = 200) {
+    const campaign = await readCampaign(db, page.principal, slug);
     const totals = await campaignTotals(db, campaign, deps.totalsCache);
     const latest = await searchLedger(db, campaign.organizationId, { campaign: campaign.slug, limit: 10 });
     const embed = `<script src="${deps.publicUrl}/embed.js" data-campaign="${campaign.slug}"></script>`;
+    const picked = usesForm.values?.use_earmark ?? '';
     page.render('campaign', campaign.title.en, {
       campaign, totals, latest: latest.data,
       overallPercent: percent(totals.raised, totals.goal),
@@ -98,7 +101,36 @@ export function adminCampaignPages(deps: StaffDeps): Router {
       chart: moneyBarChart(totals.months.map((m) => ({ label: m.month, amount: m.raised })), campaign.currency),
       embed, previewUrl: `${deps.publicUrl}/donate/${campaign.slug}`,
       canEdit: page.principal.role !== 'sponsor',
-    });
+      uses: await listCampaignUses(db, campaign.id),
+      useEarmarks: campaign.earmarks.map((e) => ({ code: e.code, label: e.label.en, selected: e.code === picked })),
+      useForm: usesForm,
+    }, status);
+  }
+
+  router.get('/admin/campaigns/:campaign', staffPage(deps, async (req, _res, page) => showCampaign(page, String(req.params.campaign))));
+
+  router.post('/admin/campaigns/:campaign/uses', staffPage(deps, async (req, res, page) => {
+    const slug = String(req.params.campaign);
+    const campaign = await readCampaign(db, page.principal, slug);
+    const values = useFormValues(req.body);
+    try {
+      const input = useInputFromForm(values, campaign.currency);
+      if (!campaign.earmarks.some((e) => e.code === values.use_earmark)) throw AppError.invalid([{ field: 'earmark', message: 'pick one of the campaign\'s earmarks' }]);
+      await recordEarmarkUse(db, page.principal, slug, values.use_earmark, input);
+      res.redirect(303, `/admin/campaigns/${slug}?done=use-recorded#uses`);
+    } catch (error) {
+      const form = useFormErrors(error);
+      if (!form) throw error;
+      return showCampaign(page, slug, { values, ...form }, 422);
+    }
+  }));
+
+  router.post('/admin/campaigns/:campaign/uses/:earmark/:id/remove', staffPage(deps, async (req, res, page) => {
+    const { campaign, earmark, id } = parseOr422(z.object({
+      campaign: z.string(), earmark: z.string(), id: z.uuid(),
+    }), req.params);
+    await removeEarmarkUse(db, page.principal, campaign, earmark, id);
+    res.redirect(303, `/admin/campaigns/${campaign}?done=use-removed#uses`);
   }));
 
   return router;

@@ -16,6 +16,8 @@ const FLASHES: Record<string, string> = {
   'accounts-saved': 'The accounts are saved; the next journals post to them.',
   'gift-changed': 'The monthly gift is changed in Stripe and here; the supporter gets a confirmation email.',
   'reset-sent': 'If that address has an account, a link to set a new password is on its way.',
+  'use-recorded': 'Recorded. Supporters see it beside the earmark on the form and widget, in “my gifts” and in the next progress update.',
+  'use-removed': 'Removed. Supporters no longer see it; the audit log keeps it.',
 };
 
 export interface PageContext {

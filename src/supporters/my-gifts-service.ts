@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { useLines } from '../earmarks/earmark-use-display';
+import { latestUsesByEarmark } from '../earmarks/earmark-use-service';
 import { listGiftChanges } from '../gifts/gift-change-repository';
 import { formatMoney, toDecimalString } from '../lib/money';
 import { translate, type Locale } from '../lib/i18n';
@@ -55,6 +57,8 @@ export async function myGifts(deps: { db: Knex; gateway: PaymentGateway; logger:
       const earmarks = await db('earmarks').where({ campaign_id: d.campaign_id }).orderBy([{ column: 'position' }, { column: 'code' }])
         .select('code', `label_${locale} as label`);
       const paused = Boolean(d.paused_until && new Date(d.paused_until) > new Date());
+      // What the earmark's money paid for since this gift was made: what the gift helped do.
+      const uses = await latestUsesByEarmark(db, d.campaign_id, locale, { perEarmark: 5, since: new Date(d.created_at) });
       gifts.push({
         id: d.id, campaign: d[`title_${locale}`], earmark: d[`label_${locale}`], monthly,
         amount: formatMoney(Number(d.charge_amount), d.currency, locale), amountMajor: toDecimalString(Number(d.amount), d.currency),
@@ -64,6 +68,7 @@ export async function myGifts(deps: { db: Knex; gateway: PaymentGateway; logger:
         nextPayment, paused, pausedUntil: paused ? dateIn(new Date(d.paused_until), locale, tz) : null,
         changeable: Boolean(live),
         earmarks: earmarks.map((e: { code: string; label: string }) => ({ ...e, selected: e.code === d.earmark_code })),
+        paidFor: useLines(uses.get(d.earmark_id) ?? [], d.currency, locale),
         entries: own.map(entryView),
         changes: (await listGiftChanges(db, d.id)).map((c) => ({
           date: dateIn(c.at, locale, tz), what: translate(locale, `gifts.change.${c.kind}`),

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { loadFormContext } from '../donate/form-service';
+import { useLines } from '../earmarks/earmark-use-display';
 import { pickLocale, translate, type Locale } from '../lib/i18n';
 import { formatMoney } from '../lib/money';
 import { parseOr422 } from '../lib/validation';
@@ -31,7 +32,7 @@ async function renderWidget(db: Knex, slug: string, locale: Locale): Promise<Omi
     embed: true,
     overall: bar(campaign.title[locale], progress.raised, progress.goal),
     supporters: translate(locale, progress.supporters === 1 ? 'widget.supportersOne' : 'widget.supporters', { count: progress.supporters }),
-    earmarks: progress.earmarks.map((e) => bar(e.label, e.raised, e.goal)),
+    earmarks: progress.earmarks.map((e) => ({ ...bar(e.label, e.raised, e.goal), uses: useLines(e.uses, progress.currency, locale) })),
     donateHref: `/donate/${campaign.slug}?lang=${locale}`,
   });
   return { html, frameOrigins: settings.embedOrigins };

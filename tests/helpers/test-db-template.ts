@@ -44,7 +44,6 @@ export async function prepareTemplate(serverUrl: string | undefined): Promise<()
   await admin.raw(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  // Two: migrateLatest holds one connection for its advisory lock while knex migrates on another.
   const db = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } });
   await migrateLatest(db);
   await db.destroy();

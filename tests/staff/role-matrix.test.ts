@@ -140,6 +140,20 @@ const CASES: Case[] = [
     body: (i) => ({ title: { en: `Update ${i}` }, body: { en: 'We booked the buses.' } }),
   },
   { name: 'list Stripe events needing attention', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/stripe-events/attention' },
+  { name: 'list what an earmark paid for', method: 'GET', write: false, scope: 'org', ok: 200, path: () => '/api/admin/campaigns/organizer-training/earmarks/travel/uses' },
+  {
+    name: 'record what an earmark paid for', method: 'POST', write: true, scope: 'org', ok: 201,
+    path: () => '/api/admin/campaigns/organizer-training/earmarks/travel/uses',
+    body: (i) => ({ text: { en: `Bus ticket ${i}`, es: `Boleto ${i}` }, amount: 9500 }),
+  },
+  {
+    name: 'remove what an earmark paid for', method: 'DELETE', write: true, scope: 'org', ok: 200,
+    path: async () => {
+      const created = await api(t.app.baseUrl, 'POST', '/api/admin/campaigns/organizer-training/earmarks/travel/uses', headers.admin,
+        { text: { en: 'Matrix use', es: 'Uso de matriz' } });
+      return `/api/admin/campaigns/organizer-training/earmarks/travel/uses/${created.body.id}`;
+    },
+  },
 ];
 
 const headers = {} as Record<Who, Record<string, string>>;
@@ -195,8 +209,10 @@ describe('every /api/admin route against every role', () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     for (const c of CASES) {
       if (c.name === 'refund' || c.name === 'revoke a token' || c.name === 'erase a supporter' || c.name === 'change a user') continue;
-      const path = (await c.path()).split('?')[0]?.replace(/\/\d+(?=\/|$)/, '/{id}').replace(/tokens\/[0-9a-f-]{36}/, 'tokens/{id}').replace(/payouts\/po_\w+/, 'payouts/{id}')
-        .replace('/campaigns/organizer-training', '/campaigns/{campaign}').replace('/organizations/demo-network', '/organizations/{organization}');
+      const path = (await c.path()).split('?')[0]?.replace(/\/\d+(?=\/|$)/, '/{id}').replace(/tokens\/[0-9a-f-]{36}/, 'tokens/{id}')
+        .replace(/payouts\/po_\w+/, 'payouts/{id}')
+        .replace('/campaigns/organizer-training', '/campaigns/{campaign}').replace('/organizations/demo-network', '/organizations/{organization}')
+        .replace('/earmarks/travel/', '/earmarks/{earmark}/').replace(/uses\/[0-9a-f-]{36}$/, 'uses/{id}');
       expect(operations).toContain(`${c.method} ${path}`);
     }
     expect(operations).toEqual(expect.arrayContaining([

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { useLine } from '../../earmarks/earmark-use-display';
+import { usesBetween } from '../../earmarks/earmark-use-service';
 import { campaignProgress } from '../../ledger/progress-service';
 import { money, percentOf, type EmailLocale } from '../format';
 import { ORGANIZATION_COLUMNS, SUPPORTER_COLUMNS, organizationOf, supporterView } from './shared';
@@ -59,10 +61,17 @@ export async function loadUpdateModel(
   const update = await db('campaign_updates').where({ id: e.updateId }).first();
   if (!update) throw new Error(`campaign update ${e.updateId} does not exist`);
   const body = String(update[`body_${locale}`]);
-  return {
-    ...(await loadCampaignModel(db, e.campaignId, e.supporterId, locale, publicUrl)),
-    update: { title: String(update[`title_${locale}`]), paragraphs: paragraphs(body), body },
-  };
+  const model = await loadCampaignModel(db, e.campaignId, e.supporterId, locale, publicUrl);
+  return { ...model, update: { title: String(update[`title_${locale}`]), paragraphs: paragraphs(body), body }, paidFor: await paidForSince(db, update, locale) };
+}
+
+/** What the money paid for since the campaign's previous update (or ever, for its first), as lines per earmark. */
+async function paidForSince(db: Knex, update: { id: string; campaign_id: string; posted_at: Date }, locale: EmailLocale) {
+  const previous = await db('campaign_updates').where({ campaign_id: update.campaign_id }).where('posted_at', '<', update.posted_at)
+    .max({ at: 'posted_at' }).first();
+  const currency = String((await db('campaigns').where({ id: update.campaign_id }).first('currency')).currency);
+  const uses = await usesBetween(db, update.campaign_id, previous?.at ? new Date(previous.at) : null, new Date(update.posted_at), locale);
+  return uses.map((u) => ({ earmark: u.earmark, line: useLine(u, currency, locale) }));
 }
 
 export async function loadMilestoneModel(
