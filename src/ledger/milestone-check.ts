@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { requestGoalMetEnds } from '../donations/goal-met-end';
 import { queueCampaignBroadcast } from '../email/email-queue';
+import { newEffects, type LedgerEffects } from './ledger-jobs';
 
 interface Scope {
   readonly key: string;
@@ -20,10 +22,11 @@ export function reachedSteps(raised: number, goal: number | null, steps: readonl
  * that cross a line together on two connections each look after their own commit, so the later
  * look sees both. The unique row per campaign, scope and step is what sends a milestone once: a
  * refund may pull the total under the line and a new gift push it over again, but the row is
- * already there. Only the highest step newly reached is mailed.
+ * already there. Only the highest step newly reached is mailed. When the campaign's sums reach
+ * its goal, the monthly gifts set to end at the goal are given jobs (in `effects`) to end them.
  */
 export async function checkMilestones(
-  db: Knex, entry: { ledgerEntryId: number; campaignId: string; earmarkId: string },
+  db: Knex, entry: { ledgerEntryId: number; campaignId: string; earmarkId: string }, effects: LedgerEffects = newEffects(),
 ): Promise<number> {
   return db.transaction(async (tx) => {
     const result = await tx.raw(
@@ -43,6 +46,10 @@ export async function checkMilestones(
       { key: '', earmarkId: null, goal: row.campaign_goal == null ? null : Number(row.campaign_goal), raised: Number(row.campaign_raised) },
       { key: row.earmark_code, earmarkId: entry.earmarkId, goal: row.earmark_goal == null ? null : Number(row.earmark_goal), raised: Number(row.earmark_raised) },
     ];
+    const campaign = scopes[0] as Scope;
+    if (campaign.goal != null && campaign.goal > 0 && campaign.raised >= campaign.goal) {
+      await requestGoalMetEnds(tx, effects, entry.campaignId);
+    }
     let mailed = 0;
     for (const scope of scopes) {
       const reached = reachedSteps(scope.raised, scope.goal, steps);

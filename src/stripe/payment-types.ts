@@ -141,6 +141,8 @@ export interface PaymentGateway {
   createScheduleFromSubscription(subscriptionId: string): Promise<ScheduleInfo>;
   retrieveSchedule(id: string): Promise<ScheduleInfo>;
   endScheduleAfterMonths(schedule: ScheduleInfo, months: number): Promise<ScheduleInfo>;
+  /** The schedule's one phase ends at `endsAt`, and the subscription is cancelled then. */
+  endScheduleAt(schedule: ScheduleInfo, endsAt: Date): Promise<ScheduleInfo>;
   cancelSubscription(subscriptionId: string): Promise<void>;
   listRefunds(chargeId: string): Promise<RefundInfo[]>;
   /** A Stripe customer portal session where a supporter changes or cancels a monthly gift. */
