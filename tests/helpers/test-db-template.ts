@@ -44,7 +44,8 @@ export async function prepareTemplate(serverUrl: string | undefined): Promise<()
   await admin.raw(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } });
+  // Two: migrateLatest holds one connection for its advisory lock while the migrations run on another.
+  const db = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } });
   await migrateLatest(db);
   await db.destroy();
   process.env[TEMPLATE_DB_ENV] = name;
