@@ -45,6 +45,8 @@ export interface GiftPlanRequest {
   readonly pauseMonths: number;
   /** Payments still to take after the phase running now; null for a gift until cancelled. */
   readonly remaining: number | null;
+  /** For a gift that ends with its campaign (remaining null): the schedule still ends then. */
+  readonly endsAt?: Date | null;
   readonly idempotencyKey: string;
 }
 

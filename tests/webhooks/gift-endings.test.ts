@@ -5,6 +5,7 @@ import { buildCheckoutBody } from '../factories/checkout-body';
 import { donationIdForSession, donationRow } from '../helpers/ledger-queries';
 import { useAppWithStripe } from '../helpers/app-with-stripe';
 import { postForm, formFields } from '../donate/form-post';
+import { act } from '../supporters/my-gifts-helpers';
 
 const t = useAppWithStripe();
 const SLUG = 'organizer-training';
@@ -105,6 +106,29 @@ describe('a monthly gift that ends with the campaign', () => {
     expect(await donationRow(t.app.db, gift.donationId)).toMatchObject({ status: 'completed' });
     expect(await completionEmails(gift.donationId)).toHaveLength(1);
     expect(cancels(gift.subscription.id)).toHaveLength(0);
+  });
+});
+
+describe('a gift that ends with the campaign, changed on "my gifts"', () => {
+  it('keeps its schedule ending at the campaign\'s end date when the amount changes', async () => {
+    const endsAt = new Date(Date.now() + 200 * 86_400_000);
+    endsAt.setUTCMilliseconds(0);
+    await setCampaign({ ends_at: endsAt });
+    const body = buildCheckoutBody({ frequency: 'monthly', amount: 2000, endsWith: 'campaign_end' });
+    const res = await t.app.postJson('/api/checkout-sessions', body);
+    const donationId = await donationIdForSession(t.app.db, res.body.id);
+    const { session, subscription, invoice } = t.stripe.startSubscription(res.body.id);
+    await t.app.deliver('checkout.session.completed', session);
+    await t.app.deliver('invoice.paid', invoice);
+
+    const email = (body.supporter as { email: string }).email;
+    expect((await act(t, email, `/manage/gifts/${donationId}/amount?lang=en`, { amount: '35.00' })).status).toBe(303);
+    const change = t.stripe.calls('POST', '/v1/subscription_schedules/').at(-1);
+    expect(change?.idempotencyKey).toMatch(/^gift-/);
+    expect(change?.body).toMatchObject({ end_behavior: 'cancel', 'phases[1][end_date]': String(endsAt.getTime() / 1000) });
+    expect(change?.body['phases[1][duration][interval_count]']).toBeUndefined();
+    const phases = t.stripe.get(subscription.schedule as string).phases as Array<{ end_date: number }>;
+    expect(phases.at(-1)?.end_date).toBe(endsAt.getTime() / 1000);
   });
 });
 
