@@ -63,6 +63,9 @@
     var monthly = value('frequency') === 'monthly';
     var inst = $('field-installments');
     if (inst) inst.hidden = !monthly;
+    var endings = $('field-ends');
+    if (endings) endings.hidden = !monthly;
+    var ends = value('ends');
     var valid = a !== null && a > 0;
     var charge = valid ? (value('coverFees') ? grossUp(a) : a) : null;
     $('cover-fees-label').textContent = msg('form.coverFees', { fee: valid ? money(grossUp(a) - a) : '…' });
@@ -70,6 +73,9 @@
     var n = value('installments');
     var text = '';
     if (valid && !monthly) text = msg('schedule.once', { amount: money(charge) });
+    else if (valid && n === '' && ends === 'campaign_end' && cfg.campaignEndText) {
+      text = msg('schedule.untilCampaignEnd', { amount: money(charge), date: cfg.campaignEndText });
+    } else if (valid && n === '' && ends === 'goal_met') text = msg('schedule.untilGoal', { amount: money(charge) });
     else if (valid && /^\d+$/.test(n) && +n >= 2 && +n <= 60) {
       text = msg('schedule.installments', { count: n, amount: money(charge), month: monthFmt.format(addMonths(new Date(), +n - 1)) });
     } else if (valid && n === '') text = msg('schedule.untilCancelled', { amount: money(charge) });

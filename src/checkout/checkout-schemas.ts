@@ -33,6 +33,8 @@ export const checkoutRequestSchema = z
     frequency: z.enum(['once', 'monthly'], 'must be once or monthly').default('once'),
     installments: z.number('must be a whole number').int('must be a whole number').min(2, 'must be at least 2').max(60, 'must be at most 60')
       .nullable().optional(),
+    /** A monthly gift that ends with the campaign's end date or when its goal is met, instead of on cancel. */
+    endsWith: z.enum(['campaign_end', 'goal_met'], 'must be campaign_end or goal_met').nullable().optional(),
     coverFees: z.boolean('must be true or false').default(false),
     anonymous: z.boolean('must be true or false').default(false),
     emailUpdates: z.boolean('must be true or false').default(false),
@@ -43,6 +45,11 @@ export const checkoutRequestSchema = z
   .superRefine((body, ctx) => {
     if (body.installments != null && body.frequency !== 'monthly') {
       ctx.addIssue({ code: 'custom', path: ['installments'], message: 'is only for monthly gifts' });
+    }
+    if (body.endsWith != null && body.frequency !== 'monthly') {
+      ctx.addIssue({ code: 'custom', path: ['endsWith'], message: 'is only for monthly gifts' });
+    } else if (body.endsWith != null && body.installments != null) {
+      ctx.addIssue({ code: 'custom', path: ['endsWith'], message: 'cannot be combined with installments' });
     }
   });
 

@@ -39,6 +39,11 @@ function campaignFieldProblems(campaign: Campaign, req: CheckoutRequest, chargeA
   if (req.frequency === 'monthly' && !campaign.monthlyEnabled) {
     problems.push({ field: 'frequency', message: 'this campaign takes one-time gifts only' });
   }
+  if (req.endsWith === 'campaign_end' && !campaign.endsAt) {
+    problems.push({ field: 'endsWith', message: 'this campaign has no end date' });
+  } else if (req.endsWith === 'goal_met' && !campaign.goal) {
+    problems.push({ field: 'endsWith', message: 'this campaign has no goal' });
+  }
   return problems;
 }
 
@@ -59,6 +64,7 @@ export async function startCheckout(deps: CheckoutDeps, req: CheckoutRequest): P
   if (problems.length > 0) throw AppError.invalid(problems);
 
   const installments = req.frequency === 'monthly' ? (req.installments ?? null) : null;
+  const endsWith = req.frequency === 'monthly' ? (req.endsWith ?? null) : null;
   const { donationId, customerId } = await deps.db.transaction(async (tx) => {
     const supporter = await upsertSupporter(tx, campaign.organizationId, {
       ...req.supporter,
@@ -67,7 +73,7 @@ export async function startCheckout(deps: CheckoutDeps, req: CheckoutRequest): P
     });
     const id = await insertDonation(tx, {
       campaignId: campaign.id, earmarkId: earmark.id, supporterId: supporter.id, amount: req.amount, chargeAmount,
-      currency: campaign.currency, frequency: req.frequency, installments, coverFees: req.coverFees,
+      currency: campaign.currency, frequency: req.frequency, installments, endsWith, coverFees: req.coverFees,
       anonymous: req.anonymous, note: req.note ?? null, locale: req.locale,
     });
     return { donationId: id, customerId: supporter.stripeCustomerId };

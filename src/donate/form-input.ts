@@ -14,6 +14,8 @@ export const formBodySchema = z.object({
   otherAmount: field,
   frequency: field,
   installments: field,
+  /** How a monthly gift ends: `cancel`, `installments`, `campaign_end` or `goal_met` (blank: as `installments` says). */
+  ends: field,
   earmark: field,
   coverFees: checkbox,
   anonymous: checkbox,
@@ -43,6 +45,14 @@ export function amountFrom(values: FormValues, currency: string): number | strin
   return fromDecimalString(text, currency) ?? text;
 }
 
+/**
+ * The radio "how it ends" as the JSON body's `endsWith`. "When I cancel" and "after N payments"
+ * leave the typed installments to decide (a number typed means N payments); anything else is
+ * passed on for the checkout schema to accept or refuse.
+ */
+function endsWithFrom(ends: string): { endsWith?: string } {
+  return ends === '' || ends === 'cancel' || ends === 'installments' ? {} : { endsWith: ends };
+}
 
 /** The form's fields in the shape of `POST /api/checkout-sessions`. */
 export function toCheckoutBody(campaign: string, locale: string, values: FormValues, currency: string, asked: AskedFields): Record<string, unknown> {
@@ -55,6 +65,7 @@ export function toCheckoutBody(campaign: string, locale: string, values: FormVal
     amount: amountFrom(values, currency),
     frequency: values.frequency || 'once',
     ...(monthly ? { installments: Number.isNaN(installments) ? values.installments : installments } : {}),
+    ...(monthly ? endsWithFrom(values.ends) : {}),
     coverFees: values.coverFees,
     anonymous: values.anonymous,
     emailUpdates: values.emailUpdates,
@@ -80,6 +91,7 @@ const FIELD_FOR_PATH: Readonly<Record<string, keyof FormValues>> = {
   currency: 'amount',
   frequency: 'frequency',
   installments: 'installments',
+  endsWith: 'ends',
   earmark: 'earmark',
   note: 'note',
   supporter: 'email',

@@ -5,7 +5,7 @@ import { formatMoney, grossUpForFees, toDecimalString } from '../lib/money';
 import type { PageData } from '../views/render';
 import { amountFrom, type FormValues } from './form-input';
 import type { FormSettings } from './form-settings-repository';
-import { scheduleInWords } from './schedule';
+import { longDateUtc, scheduleInWords } from './schedule';
 import { useLines } from '../earmarks/earmark-use-display';
 
 export type FieldErrors = Readonly<Partial<Record<keyof FormValues, string>>>;
@@ -44,8 +44,25 @@ function scriptConfig(input: FormModelInput) {
     locale, currency: campaign.currency, feeRule: campaign.feeRule, minAmount: campaign.minAmount, maxAmount: campaign.maxAmount,
     minText: formatMoney(campaign.minAmount, campaign.currency, locale),
     maxText: formatMoney(campaign.maxAmount, campaign.currency, locale),
+    campaignEndText: campaign.endsAt ? longDateUtc(campaign.endsAt, locale) : null,
     messages: Object.fromEntries(keys.map((k) => [k, translate(locale, k)])),
   }).replace(/</g, '\\u003c');
+}
+
+/**
+ * The ways a monthly gift may end, as radios: the campaign's end only when it has an end date,
+ * its goal only when it has one. With nothing chosen, a typed number of payments picks "after N".
+ */
+function endingChoices(input: FormModelInput) {
+  const { campaign, locale, values } = input;
+  const picked = values.ends || (values.installments !== '' ? 'installments' : 'cancel');
+  const choices = [
+    { value: 'cancel', label: translate(locale, 'form.endsCancel') },
+    { value: 'installments', label: translate(locale, 'form.endsInstallments') },
+    ...(campaign.endsAt ? [{ value: 'campaign_end', label: translate(locale, 'form.endsCampaign', { date: longDateUtc(campaign.endsAt, locale) }) }] : []),
+    ...(campaign.goal ? [{ value: 'goal_met', label: translate(locale, 'form.endsGoal', { goal: formatMoney(campaign.goal, campaign.currency, locale) }) }] : []),
+  ];
+  return choices.map((c, i) => ({ ...c, id: i === 0 ? 'f-ends' : `f-ends-${c.value}`, checked: c.value === picked }));
 }
 
 export function buildFormModel(input: FormModelInput): PageData {
@@ -87,8 +104,10 @@ export function buildFormModel(input: FormModelInput): PageData {
     monthlyEnabled: campaign.monthlyEnabled,
     monthly,
     installments: values.installments,
+    endings: endingChoices(input),
     schedule: charge === null ? '' : scheduleInWords(locale, {
       frequency: monthly ? 'monthly' : 'once', installments, charge, currency: campaign.currency, start: input.now,
+      endsWith: values.ends === 'campaign_end' || values.ends === 'goal_met' ? values.ends : null, campaignEndsAt: campaign.endsAt,
     }),
     earmarks: campaign.earmarks.map((e) => {
       const p = earmarkProgress.get(e.code);

@@ -225,8 +225,10 @@ export async function onSubscriptionDeleted(ctx: EventContext, sub: Subscription
   const donation = await donationForSubscription(ctx, sub.id, sub.donationId);
   if (!donation) return;
   const endedAt = sub.endedAt ?? ctx.eventCreated;
+  // A gift that ends with its campaign ran its course when its schedule ended at the end date.
   const ranItsCourse = donation.installments != null
-    && monthsBetween(sub.startDate, endedAt) - await skippedMonthsBefore(ctx.tx, donation.id, endedAt) >= donation.installments;
+    ? monthsBetween(sub.startDate, endedAt) - await skippedMonthsBefore(ctx.tx, donation.id, endedAt) >= donation.installments
+    : donation.endsWith === 'campaign_end' && donation.campaignEndsAt != null && endedAt.getTime() >= donation.campaignEndsAt.getTime() - 60_000;
   await updateDonation(ctx.tx, donation.id, { endedAt });
   await advanceStatus(ctx.tx, donation, ranItsCourse ? 'completed' : 'cancelled', ctx.eventCreated);
   if (ranItsCourse) {

@@ -14,6 +14,10 @@ export interface Donation {
   readonly currency: string;
   readonly frequency: 'once' | 'monthly';
   readonly installments: number | null;
+  /** A monthly gift that ends with its campaign or when the campaign's goal is met. */
+  readonly endsWith: GiftEnding | null;
+  /** The campaign's end date, which a gift ending with the campaign stops at. */
+  readonly campaignEndsAt: Date | null;
   readonly status: DonationStatus;
   readonly checkoutSessionId: string | null;
   readonly subscriptionId: string | null;
@@ -21,6 +25,8 @@ export interface Donation {
   readonly billingAnchor: Date | null;
   readonly statusChangedAt: Date | null;
 }
+
+export type GiftEnding = 'campaign_end' | 'goal_met';
 
 export interface NewDonation {
   readonly campaignId: string;
@@ -31,6 +37,7 @@ export interface NewDonation {
   readonly currency: string;
   readonly frequency: 'once' | 'monthly';
   readonly installments: number | null;
+  readonly endsWith?: GiftEnding | null;
   readonly coverFees: boolean;
   readonly anonymous: boolean;
   readonly note: string | null;
@@ -41,6 +48,7 @@ const COLUMNS = [
   'd.id', 'c.organization_id', 'd.campaign_id', 'd.earmark_id', 'd.supporter_id', 'd.amount', 'd.charge_amount',
   'd.currency', 'd.frequency', 'd.installments', 'd.status', 'd.stripe_checkout_session_id',
   'd.stripe_subscription_id', 'd.stripe_schedule_id', 'd.billing_anchor', 'd.status_changed_at',
+  'd.ends_with', 'c.ends_at as campaign_ends_at',
 ];
 
 function toDonation(row: Record<string, unknown>): Donation {
@@ -55,6 +63,8 @@ function toDonation(row: Record<string, unknown>): Donation {
     currency: row.currency as string,
     frequency: row.frequency as Donation['frequency'],
     installments: row.installments as number | null,
+    endsWith: (row.ends_with as GiftEnding | null) ?? null,
+    campaignEndsAt: (row.campaign_ends_at as Date | null) ?? null,
     status: row.status as DonationStatus,
     checkoutSessionId: row.stripe_checkout_session_id as string | null,
     subscriptionId: row.stripe_subscription_id as string | null,
@@ -69,7 +79,7 @@ export async function insertDonation(tx: Knex, d: NewDonation): Promise<string> 
     .insert({
       campaign_id: d.campaignId, earmark_id: d.earmarkId, supporter_id: d.supporterId, amount: d.amount,
       charge_amount: d.chargeAmount, currency: d.currency, frequency: d.frequency, installments: d.installments,
-      cover_fees: d.coverFees, anonymous: d.anonymous, note: d.note, locale: d.locale,
+      ends_with: d.endsWith ?? null, cover_fees: d.coverFees, anonymous: d.anonymous, note: d.note, locale: d.locale,
     })
     .returning('id');
   return row.id as string;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { recordJob, type JobDeps, type LedgerEffects } from '../ledger/ledger-jobs';
+import type { PaymentGateway, ScheduleInfo } from '../stripe/payment-types';
 import { findDonation, updateDonation, type Donation } from './donation-repository';
 
 /** Whole billing months from one period start to another. Stripe keeps a monthly anchor's
@@ -8,15 +9,19 @@ export function monthsBetween(from: Date, to: Date): number {
   return (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + (to.getUTCMonth() - from.getUTCMonth());
 }
 
+/** A gift whose end Stripe's schedule keeps: N installments, or the campaign's end date. */
+const hasPlannedEnd = (donation: Donation) =>
+  donation.installments != null || (donation.endsWith === 'campaign_end' && donation.campaignEndsAt != null);
+
 /**
- * In the event's transaction: a monthly gift of N installments that has no schedule yet gets a
- * job to set one. The Stripe writes happen only after the transaction commits (planInstallments),
+ * In the event's transaction: a monthly gift of N installments (or one that ends with its
+ * campaign) that has no schedule yet gets a job to set one. The Stripe writes happen only after the transaction commits (planInstallments),
  * so a rollback leaves Stripe untouched and a crash leaves the job for the worker.
  */
 export async function requestInstallmentPlan(
   tx: Knex, effects: LedgerEffects, donation: Donation, subscriptionId: string,
 ): Promise<void> {
-  if (donation.installments == null || donation.scheduleId) return;
+  if (!hasPlannedEnd(donation) || donation.scheduleId) return;
   await recordJob(tx, effects, 'installment_plan', { donationId: donation.id, subscriptionId }, `installment_plan:${donation.id}`);
 }
 
@@ -30,15 +35,20 @@ export async function planInstallments(deps: JobDeps, job: { donationId: string;
   const { gateway, logger } = deps;
   if (!gateway) throw new Error('installment plans need the payment gateway');
   const donation = await findDonation(deps.db, job.donationId);
-  if (!donation || donation.installments == null || donation.scheduleId) return;
+  if (!donation || !hasPlannedEnd(donation) || donation.scheduleId) return;
   const subscription = await gateway.retrieveSubscription(job.subscriptionId);
   if (!['active', 'trialing', 'past_due', 'unpaid'].includes(subscription.status)) return;
 
   let schedule = subscription.scheduleId
     ? await gateway.retrieveSchedule(subscription.scheduleId)
     : await gateway.createScheduleFromSubscription(subscription.id);
+  if (donation.installments == null && donation.campaignEndsAt) {
+    schedule = await endWithCampaign(deps, donation.campaignEndsAt, schedule, subscription.id, donation.id);
+    await updateDonation(deps.db, donation.id, { scheduleId: schedule.id, billingAnchor: subscription.startDate });
+    return;
+  }
   const periodsBefore = monthsBetween(subscription.startDate, schedule.phaseStart);
-  const remaining = donation.installments - periodsBefore;
+  const remaining = (donation.installments ?? 0) - periodsBefore;
   if (remaining <= 0) {
     logger?.error({ donationId: donation.id, subscriptionId: subscription.id, periodsBefore }, 'installments already exceeded; cancelling now');
     await gateway.cancelSubscription(subscription.id);
@@ -47,4 +57,23 @@ export async function planInstallments(deps: JobDeps, job: { donationId: string;
     logger?.info({ donationId: donation.id, subscriptionId: subscription.id, scheduleId: schedule.id, remaining }, 'installment plan set');
   }
   await updateDonation(deps.db, donation.id, { scheduleId: schedule.id, billingAnchor: subscription.startDate });
+}
+
+/**
+ * A gift that ends with its campaign: the schedule's one phase ends at the campaign's end date and
+ * then cancels, so Stripe itself takes no payment on or after it, whether or not our worker runs.
+ * A campaign that already ended by the time this runs cancels the gift now.
+ */
+async function endWithCampaign(
+  deps: JobDeps, endsAt: Date, schedule: ScheduleInfo, subscriptionId: string, donationId: string,
+): Promise<ScheduleInfo> {
+  const gateway = deps.gateway as PaymentGateway;
+  if (endsAt.getTime() <= Math.max(Date.now(), schedule.phaseStart.getTime())) {
+    deps.logger?.info({ donationId, subscriptionId }, 'the campaign has ended; cancelling its monthly gift now');
+    await gateway.cancelSubscription(subscriptionId);
+    return schedule;
+  }
+  const updated = await gateway.endScheduleAt(schedule, endsAt);
+  deps.logger?.info({ donationId, subscriptionId, scheduleId: updated.id, endsAt }, 'monthly gift set to end with its campaign');
+  return updated;
 }

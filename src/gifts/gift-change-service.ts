@@ -98,7 +98,7 @@ export async function changeAmount(deps: GiftChangeDeps, actor: GiftActor, donat
   const plan = await currentPlan(deps, gift);
   const result = await deps.gateway.setGiftPlan({
     subscriptionId: gift.subscriptionId, donationId: gift.id, amount: chargeAmount, currency: gift.currency, earmark: gift.earmarkCode,
-    currentPhaseEnd: 'next_payment', pauseMonths: plan.pauseAhead, remaining: plan.remaining,
+    currentPhaseEnd: 'next_payment', pauseMonths: plan.pauseAhead, remaining: plan.remaining, endsAt: gift.endsAt,
     idempotencyKey: `gift-${gift.id}-change-${seen + 1}`,
   });
   await record(deps, actor, gift, seen, {
@@ -117,7 +117,7 @@ export async function changeEarmark(deps: GiftChangeDeps, actor: GiftActor, dona
   const plan = await currentPlan(deps, gift);
   const result = await deps.gateway.setGiftPlan({
     subscriptionId: gift.subscriptionId, donationId: gift.id, amount: gift.chargeAmount, currency: gift.currency, earmark: earmark.code,
-    currentPhaseEnd: 'next_payment', pauseMonths: plan.pauseAhead, remaining: plan.remaining,
+    currentPhaseEnd: 'next_payment', pauseMonths: plan.pauseAhead, remaining: plan.remaining, endsAt: gift.endsAt,
     idempotencyKey: `gift-${gift.id}-change-${seen + 1}`,
   });
   await record(deps, actor, gift, seen, {
@@ -135,7 +135,7 @@ export async function pauseGift(deps: GiftChangeDeps, actor: GiftActor, donation
   if (!skipFrom) throw new GiftRefusal('gift', 'gifts.error.ended');
   const result = await deps.gateway.setGiftPlan({
     subscriptionId: gift.subscriptionId, donationId: gift.id, amount: gift.chargeAmount, currency: gift.currency, earmark: gift.earmarkCode,
-    currentPhaseEnd: 'next_payment', pauseMonths: months, remaining: plan.remaining,
+    currentPhaseEnd: 'next_payment', pauseMonths: months, remaining: plan.remaining, endsAt: gift.endsAt,
     idempotencyKey: `gift-${gift.id}-change-${seen + 1}`,
   });
   await record(deps, actor, gift, seen, {
@@ -153,7 +153,7 @@ export async function resumeGift(deps: GiftChangeDeps, actor: GiftActor, donatio
   const skipped = started ? monthsBetween(plan.pause.skipFrom, plan.now) : 0;
   const result = await deps.gateway.setGiftPlan({
     subscriptionId: gift.subscriptionId, donationId: gift.id, amount: gift.chargeAmount, currency: gift.currency, earmark: gift.earmarkCode,
-    currentPhaseEnd: started ? 'now' : 'next_payment', pauseMonths: 0, remaining: plan.remaining,
+    currentPhaseEnd: started ? 'now' : 'next_payment', pauseMonths: 0, remaining: plan.remaining, endsAt: gift.endsAt,
     idempotencyKey: `gift-${gift.id}-change-${seen + 1}`,
   });
   await record(deps, actor, gift, seen, {

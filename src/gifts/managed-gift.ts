@@ -32,13 +32,15 @@ export interface ManagedGift {
   readonly subscriptionId: string | null;
   readonly customerId: string | null;
   readonly pausedUntil: Date | null;
+  /** The campaign's end date when the gift was set to end with it; its schedule keeps ending then. */
+  readonly endsAt: Date | null;
   readonly locale: 'en' | 'es';
 }
 
 const COLUMNS = [
   'd.id', 'c.organization_id', 'c.slug as campaign_slug', 'd.supporter_id', 's.email', 'd.amount', 'd.charge_amount', 'd.currency',
   'd.frequency', 'd.installments', 'd.cover_fees', 'd.status', 'e.code as earmark_code', 'd.stripe_subscription_id',
-  'd.stripe_customer_id', 'd.paused_until', 'd.locale',
+  'd.stripe_customer_id', 'd.paused_until', 'd.locale', 'd.ends_with', 'c.ends_at as campaign_ends_at',
 ];
 
 function toGift(r: Record<string, unknown>): ManagedGift {
@@ -48,7 +50,8 @@ function toGift(r: Record<string, unknown>): ManagedGift {
     frequency: r.frequency as ManagedGift['frequency'], installments: r.installments == null ? null : Number(r.installments),
     coverFees: Boolean(r.cover_fees), status: String(r.status), earmarkCode: String(r.earmark_code),
     subscriptionId: (r.stripe_subscription_id as string | null) ?? null, customerId: (r.stripe_customer_id as string | null) ?? null,
-    pausedUntil: (r.paused_until as Date | null) ?? null, locale: r.locale === 'es' ? 'es' : 'en',
+    pausedUntil: (r.paused_until as Date | null) ?? null,
+    endsAt: r.ends_with === 'campaign_end' ? ((r.campaign_ends_at as Date | null) ?? null) : null, locale: r.locale === 'es' ? 'es' : 'en',
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { endGiftAtGoal } from '../donations/goal-met-end';
 import { planInstallments } from '../donations/installment-plan';
 import { queueLedgerEmails } from '../email/ledger-emails';
 import { appendLedgerEntry, type NewLedgerEntry } from './ledger-repository';
@@ -23,9 +24,13 @@ export async function recordLedgerEntry(tx: Knex, effects: LedgerEffects, entry:
 
 export const jobRunners: Readonly<Record<LedgerJobKind, JobRunner>> = {
   milestone_check: async (deps, payload) => {
-    await checkMilestones(deps.db, payload as { ledgerEntryId: number; campaignId: string; earmarkId: string });
+    // The gifts it finds at their goal are cancelled by jobs of their own, once its transaction commits.
+    const effects = newEffects();
+    await checkMilestones(deps.db, payload as { ledgerEntryId: number; campaignId: string; earmarkId: string }, effects);
+    if (effects.jobIds.length > 0) await runJobs(deps, jobRunners, effects.jobIds);
   },
   installment_plan: (deps, payload) => planInstallments(deps, payload as { donationId: string; subscriptionId: string }),
+  goal_met_end: (deps, payload) => endGiftAtGoal(deps, payload as { donationId: string }),
 };
 
 /**

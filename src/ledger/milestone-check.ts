@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
+import { requestGoalMetEnds } from '../donations/goal-met-end';
 import { queueCampaignBroadcast } from '../email/email-queue';
-import type { LedgerEffects } from './ledger-jobs';
+import { newEffects, type LedgerEffects } from './ledger-jobs';
 
 interface Scope {
   readonly key: string;
@@ -21,10 +22,11 @@ export function reachedSteps(raised: number, goal: number | null, steps: readonl
  * that cross a line together on two connections each look after their own commit, so the later
  * look sees both. The unique row per campaign, scope and step is what sends a milestone once: a
  * refund may pull the total under the line and a new gift push it over again, but the row is
- * already there. Only the highest step newly reached is mailed.
+ * already there. Only the highest step newly reached is mailed. When the campaign's sums reach
+ * its goal, the monthly gifts set to end at the goal are given jobs (in `effects`) to end them.
  */
 export async function checkMilestones(
-  db: Knex, entry: { ledgerEntryId: number; campaignId: string; earmarkId: string },
+  db: Knex, entry: { ledgerEntryId: number; campaignId: string; earmarkId: string }, effects: LedgerEffects = newEffects(),
 ): Promise<number> {
   // The sums are read in one statement outside any transaction (two round trips fewer per gift);
   // a transaction opens only when a step is reached, for the milestone row and its broadcast.
@@ -47,6 +49,12 @@ export async function checkMilestones(
     { key: '', earmarkId: null, goal: row.campaign_goal == null ? null : Number(row.campaign_goal), raised: Number(row.campaign_raised), done: row.campaign_done },
     { key: row.earmark_code, earmarkId: entry.earmarkId, goal: row.earmark_goal == null ? null : Number(row.earmark_goal), raised: Number(row.earmark_raised), done: row.earmark_done },
   ];
+  // Once the campaign reaches its goal, the monthly gifts set to end there get jobs to end them
+  // (also for a gift whose first payment comes after the goal was met).
+  const campaignScope = scopes[0];
+  if (campaignScope?.goal != null && campaignScope.goal > 0 && campaignScope.raised >= campaignScope.goal) {
+    await db.transaction((tx) => requestGoalMetEnds(tx, effects, entry.campaignId));
+  }
   // Steps already recorded are left out here (the unique row would refuse them anyway), so a gift
   // that crosses no new line opens no transaction at all.
   const due = scopes.map((scope) => {
@@ -80,7 +88,7 @@ export async function checkMilestones(
 /**
  * Records the milestone check of a new entry in its transaction, in the same one statement as
  * before, but only when there is a line to cross: the campaign or the entry's earmark has a goal
- * and the campaign has steps. A campaign without a goal leaves no job row and no after-commit work.
+ * and the campaign has steps, or the campaign has a goal that monthly gifts are set to end at. A campaign without a goal leaves no job row and no after-commit work.
  */
 export async function recordMilestoneJob(
   tx: Knex, effects: LedgerEffects, entry: { ledgerEntryId: number; campaignId: string; earmarkId: string },
@@ -89,7 +97,9 @@ export async function recordMilestoneJob(
     `insert into ledger_jobs (kind, payload)
      select 'milestone_check', ?::jsonb
      where exists (select 1 from campaigns c join earmarks e on e.campaign_id = c.id
-                   where c.id = ? and e.id = ? and cardinality(c.milestone_steps) > 0 and (c.goal > 0 or e.goal > 0))
+                   where c.id = ? and e.id = ?
+                     and ((cardinality(c.milestone_steps) > 0 and (c.goal > 0 or e.goal > 0))
+                       or (c.goal > 0 and exists (select 1 from donations d where d.campaign_id = c.id and d.ends_with = 'goal_met'))))
      returning id`,
     [JSON.stringify(entry), entry.campaignId, entry.earmarkId],
   );

@@ -110,6 +110,11 @@ export function createDemoGateway(options: DemoGatewayOptions): PaymentGateway {
       return scheduleInfo(saved);
     },
 
+    async endScheduleAt(schedule, endsAt) {
+      const saved = store.put({ ...store.require(schedule.id), phase_end: seconds(endsAt), end_behavior: 'cancel' });
+      return scheduleInfo(saved);
+    },
+
     async cancelSubscription(subscriptionId) {
       store.put({ ...store.require(subscriptionId), status: 'canceled', ended_at: seconds(new Date()) });
     },

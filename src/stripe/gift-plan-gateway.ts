@@ -42,6 +42,8 @@ export function giftPlanMethods(stripe: Stripe): GiftPlanMethods {
       const metadata = { donation_id: req.donationId, earmark: req.earmark };
       const priceData = { currency: req.currency, product, unit_amount: req.amount, recurring: { interval: 'month' as const } };
       const paying = addMonths(cut, req.pauseMonths);
+      // A gift that ends with its campaign keeps its end date through every change.
+      const endsWithCampaign = req.remaining == null && req.endsAt != null;
       const phases: Stripe.SubscriptionScheduleUpdateParams.Phase[] = [
         {
           items: current.items.map((i) => ({ price: idOf(i.price as string | { id: string }) as string, quantity: i.quantity ?? 1 })),
@@ -52,10 +54,12 @@ export function giftPlanMethods(stripe: Stripe): GiftPlanMethods {
         ...(req.pauseMonths > 0
           ? [{ items: [{ price_data: priceData, quantity: 1 }], trial: true, duration: { interval: 'month' as const, interval_count: req.pauseMonths }, metadata }]
           : []),
-        { items: [{ price_data: priceData, quantity: 1 }], duration: { interval: 'month' as const, interval_count: req.remaining ?? 1 }, metadata },
+        endsWithCampaign
+          ? { items: [{ price_data: priceData, quantity: 1 }], end_date: Math.max(Math.floor((req.endsAt as Date).getTime() / 1000), paying + 1), metadata }
+          : { items: [{ price_data: priceData, quantity: 1 }], duration: { interval: 'month' as const, interval_count: req.remaining ?? 1 }, metadata },
       ];
       const updated = await stripe.subscriptionSchedules.update(schedule.id, {
-        end_behavior: req.remaining == null ? 'release' : 'cancel',
+        end_behavior: req.remaining == null && !endsWithCampaign ? 'release' : 'cancel',
         proration_behavior: 'none',
         phases,
       }, { idempotencyKey: req.idempotencyKey });

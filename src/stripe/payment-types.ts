@@ -45,6 +45,8 @@ export interface GiftPlanRequest {
   readonly pauseMonths: number;
   /** Payments still to take after the phase running now; null for a gift until cancelled. */
   readonly remaining: number | null;
+  /** For a gift that ends with its campaign (remaining null): the schedule still ends then. */
+  readonly endsAt?: Date | null;
   readonly idempotencyKey: string;
 }
 
@@ -141,6 +143,8 @@ export interface PaymentGateway {
   createScheduleFromSubscription(subscriptionId: string): Promise<ScheduleInfo>;
   retrieveSchedule(id: string): Promise<ScheduleInfo>;
   endScheduleAfterMonths(schedule: ScheduleInfo, months: number): Promise<ScheduleInfo>;
+  /** The schedule's one phase ends at `endsAt`, and the subscription is cancelled then. */
+  endScheduleAt(schedule: ScheduleInfo, endsAt: Date): Promise<ScheduleInfo>;
   cancelSubscription(subscriptionId: string): Promise<void>;
   listRefunds(chargeId: string): Promise<RefundInfo[]>;
   /** A Stripe customer portal session where a supporter changes or cancels a monthly gift. */

@@ -182,6 +182,24 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       return toSchedule(updated);
     },
 
+    async endScheduleAt(schedule, endsAt) {
+      const end = Math.floor(endsAt.getTime() / 1000);
+      const updated = await stripe.subscriptionSchedules.update(
+        schedule.id,
+        {
+          end_behavior: 'cancel',
+          proration_behavior: 'none',
+          phases: [{
+            items: [{ price: schedule.priceId, quantity: 1 }],
+            start_date: Math.floor(schedule.phaseStart.getTime() / 1000),
+            end_date: end,
+          }],
+        },
+        { idempotencyKey: `campaign-end-phases-${schedule.id}-${end}` },
+      );
+      return toSchedule(updated);
+    },
+
     async createPortalSession(customerId, returnUrl) {
       const session = await stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl });
       return { url: session.url };

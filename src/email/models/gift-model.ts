@@ -4,7 +4,7 @@ import { ORGANIZATION_COLUMNS, SUPPORTER_COLUMNS, organizationOf, supporterView 
 
 const GIFT_COLUMNS = [
   'd.id as donation_id', 'd.amount as donation_amount', 'd.charge_amount', 'd.currency as donation_currency',
-  'd.frequency', 'd.installments', 'd.cover_fees', 'd.anonymous', 'd.note', 'd.created_at as donation_created_at',
+  'd.frequency', 'd.installments', 'd.ends_with', 'd.cover_fees', 'd.anonymous', 'd.note', 'd.created_at as donation_created_at',
   'c.slug as campaign_slug', 'c.title_en', 'c.title_es', 'e.label_en', 'e.label_es',
 ];
 
@@ -19,6 +19,9 @@ function giftView(row: Record<string, unknown>, locale: EmailLocale) {
     currencyCode: currency.toUpperCase(),
     monthly,
     installments,
+    /** Why a monthly gift ended by itself, when it was set to end with its campaign or its goal. */
+    endedWithCampaign: row.ends_with === 'campaign_end',
+    endedAtGoal: row.ends_with === 'goal_met',
     monthlyAmount: row.charge_amount == null ? null : money(Number(row.charge_amount), currency, locale),
     coverFees: Boolean(row.cover_fees),
     anonymous: Boolean(row.anonymous),

@@ -24,8 +24,9 @@ export function demoGiftPlanMethods(store: DemoStore, publicUrl: string): GiftPl
       const scheduleId = typeof sub.schedule === 'string' ? sub.schedule : `sub_sched_demo_${sub.id.slice(-12)}`;
       store.put({
         ...(store.get(scheduleId) ?? {}), id: scheduleId, object: 'subscription_schedule', status: 'active', subscription: sub.id,
-        phase_start: seconds(paying), phase_end: req.remaining == null ? null : seconds(addMonthsUtc(paying, req.remaining)),
-        price: sub.price, end_behavior: req.remaining == null ? 'release' : 'cancel',
+        phase_start: seconds(paying),
+        phase_end: req.remaining != null ? seconds(addMonthsUtc(paying, req.remaining)) : req.endsAt ? seconds(req.endsAt) : null,
+        price: sub.price, end_behavior: req.remaining == null && !req.endsAt ? 'release' : 'cancel',
         plan: { amount: req.amount, earmark: req.earmark, pause_months: req.pauseMonths, remaining: req.remaining },
       });
       store.put({
