@@ -7,7 +7,8 @@ import { buildContainer, type Container } from './container';
 import { migrateLatest } from './db/migrate';
 import path from 'node:path';
 import { backupDatabase, restoreDatabase } from './db/backup';
-import { assertEmbeddedFree, EmbeddedDatabaseBusy } from './db/embedded-owner';
+import { embeddedOwner, embeddedSocket, EmbeddedDatabaseBusy } from './db/embedded-owner';
+import { createDb } from './db/knex';
 import { queueYearEndSummaries } from './email/year-end-service';
 import { exportDonationsCommand } from './exports/export-command';
 import { reconcilePayout } from './exports/payout-reconciliation';
@@ -203,12 +204,15 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, strict: true, allowPositionals: command.positionals === true });
   const config = loadConfig();
   // The embedded database has one owner: never open its files while a server holds them.
-  if (!config.databaseUrl) assertEmbeddedFree(config.dataDir);
   if (command.standalone) {
+    const owner = config.databaseUrl ? null : embeddedOwner(config.dataDir);
+    if (owner !== null) throw new EmbeddedDatabaseBusy(owner, config.dataDir, `${name} works on the files themselves`);
     await command.standalone(config, values as Record<string, string | boolean | undefined>, positionals);
     return 0;
   }
-  const c = buildContainer(config);
+  // While the server runs, go through its socket: it sees the server's data and the server sees ours.
+  const socket = config.databaseUrl ? null : await embeddedSocket(config.dataDir);
+  const c = buildContainer(config, socket ? { db: createDb({ embeddedSocket: socket }) } : {});
   try {
     await command.run(c, values as Record<string, string | boolean | undefined>, positionals);
     return 0;

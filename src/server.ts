@@ -3,18 +3,25 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { buildContainer } from './container';
 import { migrateLatest } from './db/migrate';
-import { holdEmbedded } from './db/embedded-owner';
+import { announceSocket, holdEmbedded } from './db/embedded-owner';
+import { serveEmbedded } from './db/embedded-socket';
 import { firstRunMessages } from './setup/first-run';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // The embedded database's single owner: the CLI refuses to open the files while this lives.
+  // The embedded database's single owner: the CLI never opens the files while this lives; it
+  // (and psql) connect to the socket named in the lock instead.
   const release = config.databaseUrl ? () => undefined : holdEmbedded(config.dataDir);
   process.on('exit', release);
-  const c = buildContainer(config);
+  const served = config.databaseUrl ? null : await serveEmbedded(config.dataDir);
+  const c = buildContainer(config, served ? { db: served.db } : {});
   await migrateLatest(c.db);
   for (const line of await firstRunMessages(c.db, { publicUrl: config.publicUrl, demoMode: config.demoMode })) console.log(line);
   if (config.demoMode) console.log('Demo mode: no STRIPE_SECRET_KEY is set, so no money can move.');
+  if (served) {
+    announceSocket(config.dataDir, served.address);
+    c.logger.info({ socket: served.address }, 'the embedded database is served on a local socket');
+  }
 
   const app = createApp(c);
   const server: Server = app.listen(config.port, () => {
@@ -28,7 +35,8 @@ async function main(): Promise<void> {
     stopping = true;
     c.logger.info({ signal }, 'shutting down');
     server.close(() => {
-      c.outbox.stop().finally(() => c.db.destroy().finally(() => process.exit(0)));
+      c.outbox.stop().finally(() => (served?.stop() ?? Promise.resolve())
+        .finally(() => c.db.destroy().finally(() => process.exit(0))));
     });
     setTimeout(() => process.exit(1), 10_000).unref();
   };

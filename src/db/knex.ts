@@ -27,9 +27,28 @@ export interface DbOptions {
   /** PGlite's data directory; undefined with no databaseUrl means in memory. */
   readonly pgliteDir?: string;
   readonly poolMax?: number;
+  /** The running server's socket for the embedded database (a path, or host:port). */
+  readonly embeddedSocket?: string;
 }
 
 export function createDb(options: DbOptions): Db {
+  if (options.embeddedSocket) {
+    // The server's PGlite through its socket: one connection, as PGlite serves one at a time.
+    const unix = options.embeddedSocket.startsWith('/');
+    const [host = '', port = ''] = unix ? [] : options.embeddedSocket.split(':');
+    return knexFactory({
+      client: 'pg',
+      embedded: true,
+      connection: {
+        host: unix ? path.dirname(options.embeddedSocket) : host,
+        port: unix ? Number(/\.s\.PGSQL\.(\d+)$/.exec(options.embeddedSocket)?.[1] ?? 5432) : Number(port),
+        user: 'postgres',
+        database: 'postgres',
+        types: { getTypeParser: int8AsNumber },
+      },
+      pool: { min: 0, max: 1 },
+    } as Knex.Config);
+  }
   if (options.databaseUrl) {
     return knexFactory({
       client: 'pg',
@@ -51,8 +70,10 @@ export function createDb(options: DbOptions): Db {
   } as Knex.Config);
 }
 
+/** The embedded database, opened here or reached through the server's socket. */
 export function isPglite(db: Db): boolean {
-  return db.client.config.client !== 'pg';
+  const config = db.client.config as Knex.Config & { embedded?: boolean };
+  return config.client !== 'pg' || config.embedded === true;
 }
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');

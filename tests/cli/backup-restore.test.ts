@@ -75,7 +75,8 @@ describeCli('backup and restore of the embedded database', () => {
     const holder = spawn('sleep', ['60']);
     try {
       fs.writeFileSync(path.join(dataDir, LOCK_FILE), `${holder.pid}\n`);
-      await expect(cliIn({ DATA_DIR: dataDir })('tokens:create', '--role', 'admin'))
+      // backup reads the files itself (the other commands would wait for the server's socket).
+      await expect(cliIn({ DATA_DIR: dataDir })('backup', '--out', path.join(dataDir, 'b.sql')))
         .rejects.toMatchObject({ stderr: expect.stringMatching(new RegExp(`in use by the Colecta server \\(process ${holder.pid}\\)[\\s\\S]*Stop the server`)) });
       expect(fs.existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'))).toBe(false);
       holder.kill('SIGKILL');
