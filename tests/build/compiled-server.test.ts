@@ -1,24 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../bench/support/child-processes';
 import { describeCli } from '../helpers/cli-suite';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 // What `npm start` runs (scripts/run.mjs, building dist/ first when it is stale), then the
 // TypeScript CLI on the same embedded database: the compiled code must find its views,

@@ -1,11 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { buildCheckoutBody } from '../factories/checkout-body';
+import { freePort } from '../../bench/support/child-processes';
 import { describeCli } from '../helpers/cli-suite';
 import { eventEnvelope } from '../helpers/test-app';
 import { createDb, type Db } from '../../src/db/knex';
@@ -17,16 +17,6 @@ const tsx = path.join(root, 'node_modules/.bin/tsx');
 const signer = new Stripe('sk_test_signer_only');
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The server on the embedded default, run from the sources with tsx as the other CLI tests do:
