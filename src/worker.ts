@@ -8,6 +8,11 @@ import { migrateLatest } from './db/migrate';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The embedded database has one owner, the server, which sends the email itself: a second
+  // process opening the same files would lose writes.
+  if (!config.databaseUrl) {
+    throw new ConfigError(['DATABASE_URL: npm run worker needs PostgreSQL; on the embedded database the server sends the email itself']);
+  }
   const c = buildContainer(config);
   await migrateLatest(c.db);
   c.outbox.start();
