@@ -71,6 +71,19 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
   });
   const tolerance = options.toleranceSeconds ?? 300;
 
+  /** The schedule's one phase, from its start, ending as `end` says; then Stripe cancels the subscription. */
+  const endSinglePhase = async (
+    schedule: ScheduleInfo, end: { duration: { interval: 'month'; interval_count: number } } | { end_date: number }, idempotencyKey: string,
+  ): Promise<ScheduleInfo> => toSchedule(await stripe.subscriptionSchedules.update(
+    schedule.id,
+    {
+      end_behavior: 'cancel',
+      proration_behavior: 'none',
+      phases: [{ items: [{ price: schedule.priceId, quantity: 1 }], start_date: Math.floor(schedule.phaseStart.getTime() / 1000), ...end }],
+    },
+    { idempotencyKey },
+  ));
+
   return {
     ...giftPlanMethods(stripe),
     async createCheckoutSession(req: CheckoutSessionRequest): Promise<CheckoutSessionCreated> {
@@ -165,39 +178,13 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       return toSchedule(await stripe.subscriptionSchedules.retrieve(id));
     },
 
-    async endScheduleAfterMonths(schedule, months) {
-      const updated = await stripe.subscriptionSchedules.update(
-        schedule.id,
-        {
-          end_behavior: 'cancel',
-          proration_behavior: 'none',
-          phases: [{
-            items: [{ price: schedule.priceId, quantity: 1 }],
-            start_date: Math.floor(schedule.phaseStart.getTime() / 1000),
-            duration: { interval: 'month', interval_count: months },
-          }],
-        },
-        { idempotencyKey: `installments-phases-${schedule.id}-${months}` },
-      );
-      return toSchedule(updated);
-    },
+    endScheduleAfterMonths: (schedule, months) => endSinglePhase(
+      schedule, { duration: { interval: 'month', interval_count: months } }, `installments-phases-${schedule.id}-${months}`,
+    ),
 
-    async endScheduleAt(schedule, endsAt) {
+    endScheduleAt(schedule, endsAt) {
       const end = Math.floor(endsAt.getTime() / 1000);
-      const updated = await stripe.subscriptionSchedules.update(
-        schedule.id,
-        {
-          end_behavior: 'cancel',
-          proration_behavior: 'none',
-          phases: [{
-            items: [{ price: schedule.priceId, quantity: 1 }],
-            start_date: Math.floor(schedule.phaseStart.getTime() / 1000),
-            end_date: end,
-          }],
-        },
-        { idempotencyKey: `campaign-end-phases-${schedule.id}-${end}` },
-      );
-      return toSchedule(updated);
+      return endSinglePhase(schedule, { end_date: end }, `campaign-end-phases-${schedule.id}-${end}`);
     },
 
     async createPortalSession(customerId, returnUrl) {
