@@ -59,7 +59,9 @@ export function spawnTsx(name: string, script: string, env: NodeJS.ProcessEnv, i
  * the way production runs it: no TypeScript compiler in the process's memory or CPU time.
  */
 export function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, input?: string): TsxChild {
-  return spawnProgram(name, process.execPath, [script], env, input);
+  // BENCH_CPU_PROF_DIR=dir writes a .cpuprofile per compiled child there (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  return spawnProgram(name, process.execPath, [...profile, script], env, input);
 }
 
 function spawnProgram(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, input?: string): TsxChild {

@@ -28,8 +28,8 @@ export interface SupporterEmail {
  * the address and locale (the gift's, else the supporter's) from the database and does nothing
  * when the cause was already queued. Rendering and sending happen later, in the outbox worker.
  */
-export async function queueSupporterEmail(tx: Knex, email: SupporterEmail): Promise<boolean> {
-  const result = await tx.raw(
+export function supporterEmailInsert(tx: Knex, email: SupporterEmail): Knex.Raw {
+  return tx.raw(
     `insert into emails (dedupe_key, template, locale, recipient, organization_id, supporter_id, donation_id,
         ledger_entry_id, campaign_id, data)
      select ?, case when ? = 'receipt_once' and d.frequency = 'monthly' then 'receipt_monthly' else ? end,
@@ -41,6 +41,10 @@ export async function queueSupporterEmail(tx: Knex, email: SupporterEmail): Prom
     [email.dedupeKey, email.template, email.template, email.locale ?? null, email.ledgerEntryId ?? null, email.campaignId ?? null,
       JSON.stringify(email.data ?? {}), email.donationId ?? null, email.supporterId],
   );
+}
+
+export async function queueSupporterEmail(tx: Knex, email: SupporterEmail): Promise<boolean> {
+  const result = await supporterEmailInsert(tx, email);
   return (result.rows as unknown[]).length > 0;
 }
 
@@ -63,13 +67,14 @@ export async function queueCampaignBroadcast(
 }
 
 /** Staff who asked for one notice per gift get one each (none for the digest or off settings). */
-export async function queueStaffNotice(tx: Knex, ledgerEntryId: number, organizationId: string): Promise<void> {
-  await tx.raw(
+export function staffNoticeInsert(tx: Knex, ledgerEntryId: number, organizationId: string): Knex.Raw {
+  return tx.raw(
     `insert into emails (dedupe_key, template, locale, recipient, organization_id, ledger_entry_id)
      select 'staff_notice:' || ? || ':' || r.email, 'staff_new_gift', 'en', r.email, o.id, ?
      from organizations o cross join lateral unnest(o.staff_notice_emails) as r(email)
      where o.id = ? and o.staff_notice_mode = 'single'
-     on conflict (dedupe_key) do nothing`,
+     on conflict (dedupe_key) do nothing
+     returning id`,
     [ledgerEntryId, ledgerEntryId, organizationId],
   );
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { LedgerKind } from '../ledger/ledger-repository';
-import { queueStaffNotice, queueSupporterEmail, type EmailTemplate } from './email-queue';
+import { staffNoticeInsert, supporterEmailInsert, type EmailTemplate } from './email-queue';
 
 export interface AppendedEntry {
   readonly id: number;
@@ -21,16 +21,18 @@ function receiptTemplate(entry: AppendedEntry): EmailTemplate | null {
 }
 
 /**
- * The messages a new ledger entry causes, queued in its transaction and keyed by its id:
- * whatever Stripe replays, one entry is one receipt.
+ * The messages a new ledger entry causes, keyed by its id (whatever Stripe replays, one entry is
+ * one receipt), as statements for the ledger service to run in the entry's transaction.
  */
-export async function queueLedgerEmails(tx: Knex, entry: AppendedEntry): Promise<void> {
+export function ledgerEmailInserts(tx: Knex, entry: AppendedEntry): Knex.Raw[] {
   const template = receiptTemplate(entry);
+  const inserts: Knex.Raw[] = [];
   if (template) {
-    await queueSupporterEmail(tx, {
+    inserts.push(supporterEmailInsert(tx, {
       dedupeKey: `receipt:${entry.id}`, template, supporterId: entry.supporterId,
       donationId: entry.donationId, ledgerEntryId: entry.id,
-    });
+    }));
   }
-  if (entry.kind === 'payment' || entry.kind === 'offline') await queueStaffNotice(tx, entry.id, entry.organizationId);
+  if (entry.kind === 'payment' || entry.kind === 'offline') inserts.push(staffNoticeInsert(tx, entry.id, entry.organizationId));
+  return inserts;
 }

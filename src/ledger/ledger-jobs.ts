@@ -9,11 +9,14 @@ export type LedgerJobKind = 'milestone_check' | 'installment_plan' | 'goal_met_e
  * crash leaves them for the worker) and the organizations whose new entries need receipt numbers.
  */
 export interface LedgerEffects {
+  /** Jobs of the database alone (milestone checks): run in the process's shared after-commit pass. */
   readonly jobIds: number[];
+  /** Jobs that write to Stripe: run by the transaction's own caller, so no other gift waits on Stripe. */
+  readonly stripeJobIds: number[];
   readonly organizations: Set<string>;
 }
 
-export const newEffects = (): LedgerEffects => ({ jobIds: [], organizations: new Set() });
+export const newEffects = (): LedgerEffects => ({ jobIds: [], stripeJobIds: [], organizations: new Set() });
 
 export interface JobDeps {
   readonly db: Knex;
@@ -37,7 +40,7 @@ export async function recordJob(
       .merge({ status: 'queued', attempts: 0, next_attempt_at: tx.fn.now(), payload: JSON.stringify(payload) })
       .where('ledger_jobs.status', '<>', 'queued').returning('id')
     : await insert.returning('id');
-  for (const row of rows) effects.jobIds.push(Number(row.id));
+  for (const row of rows) effects.stripeJobIds.push(Number(row.id));
 }
 
 const LEASE_MS = 5 * 60_000;
@@ -61,23 +64,49 @@ async function claim(db: Knex, ids: readonly number[] | null, limit: number): Pr
   return (rows as JobRow[]).map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
 }
 
+/**
+ * Jobs whose payloads do the same work (several milestone checks of one earmark claimed
+ * together, say) run once: the last of them runs, on sums that already hold every earlier
+ * job's entry, and all are marked done with it.
+ */
+export type SameWork = (kind: LedgerJobKind, payload: Record<string, unknown>) => string | null;
+
+function groupBySameWork(jobs: JobRow[], sameWork: SameWork | undefined): JobRow[][] {
+  const groups = new Map<string, JobRow[]>();
+  for (const job of jobs) {
+    const key = sameWork?.(job.kind, job.payload) ?? `job:${job.id}`;
+    const group = groups.get(key);
+    if (group) group.push(job);
+    else groups.set(key, [job]);
+  }
+  return [...groups.values()].sort((a, b) => (a.at(-1)?.id ?? 0) - (b.at(-1)?.id ?? 0));
+}
+
 export async function runJobs(
   deps: JobDeps, runners: Readonly<Record<LedgerJobKind, JobRunner>>, ids: readonly number[] | null = null, limit = 100,
+  sameWork?: SameWork,
 ): Promise<number> {
   const jobs = await claim(deps.db, ids, limit);
-  for (const job of jobs) {
+  const done: number[] = [];
+  for (const group of groupBySameWork(jobs, sameWork)) {
+    const last = group[group.length - 1] as JobRow;
     try {
-      await runners[job.kind](deps, job.payload);
-      await deps.db('ledger_jobs').where({ id: job.id }).update({ status: 'done', done_at: deps.db.fn.now(), last_error: null });
+      await runners[last.kind](deps, last.payload);
+      done.push(...group.map((job) => job.id));
     } catch (error) {
-      const giveUp = job.attempts >= MAX_ATTEMPTS;
-      const delayMs = Math.min(6 * 3_600_000, 30_000 * 2 ** (job.attempts - 1));
-      await deps.db('ledger_jobs').where({ id: job.id }).update({
-        status: giveUp ? 'failed' : 'queued', last_error: String(error instanceof Error ? error.message : error).slice(0, 1000),
-        next_attempt_at: new Date(Date.now() + delayMs),
-      });
-      deps.logger?.[giveUp ? 'error' : 'warn']({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'ledger job failed');
+      for (const job of group) {
+        const giveUp = job.attempts >= MAX_ATTEMPTS;
+        const delayMs = Math.min(6 * 3_600_000, 30_000 * 2 ** (job.attempts - 1));
+        await deps.db('ledger_jobs').where({ id: job.id }).update({
+          status: giveUp ? 'failed' : 'queued', last_error: String(error instanceof Error ? error.message : error).slice(0, 1000),
+          next_attempt_at: new Date(Date.now() + delayMs),
+        });
+        deps.logger?.[giveUp ? 'error' : 'warn']({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'ledger job failed');
+      }
     }
+  }
+  if (done.length > 0) {
+    await deps.db('ledger_jobs').whereIn('id', done).update({ status: 'done', done_at: deps.db.fn.now(), last_error: null });
   }
   return jobs.length;
 }

@@ -86,14 +86,14 @@ export async function checkMilestones(
 }
 
 /**
- * Records the milestone check of a new entry in its transaction, in the same one statement as
- * before, but only when there is a line to cross: the campaign or the entry's earmark has a goal
- * and the campaign has steps, or the campaign has a goal that monthly gifts are set to end at. A campaign without a goal leaves no job row and no after-commit work.
+ * The statement that records the milestone check of a new entry in its transaction, only when
+ * there is a line to cross: the campaign or the entry's earmark has a goal and the campaign has
+ * steps, or the campaign has a goal that monthly gifts are set to end at. A campaign without a
+ * goal leaves no job row and no after-commit work. It returns the job's id, for the caller to
+ * put in the transaction's effects.
  */
-export async function recordMilestoneJob(
-  tx: Knex, effects: LedgerEffects, entry: { ledgerEntryId: number; campaignId: string; earmarkId: string },
-): Promise<void> {
-  const { rows } = await tx.raw(
+export function milestoneJobInsert(tx: Knex, entry: { ledgerEntryId: number; campaignId: string; earmarkId: string }): Knex.Raw {
+  return tx.raw(
     `insert into ledger_jobs (kind, payload)
      select 'milestone_check', ?::jsonb
      where exists (select 1 from campaigns c join earmarks e on e.campaign_id = c.id
@@ -103,5 +103,4 @@ export async function recordMilestoneJob(
      returning id`,
     [JSON.stringify(entry), entry.campaignId, entry.earmarkId],
   );
-  for (const row of rows as Array<{ id: number }>) effects.jobIds.push(Number(row.id));
 }

@@ -3,7 +3,7 @@ import { findDonation, type Donation } from '../donations/donation-repository';
 import type { Logger } from '../lib/logger';
 import type { ChargeInfo } from '../stripe/payment-types';
 import type { LedgerEffects } from './ledger-jobs';
-import { recordLedgerEntry } from './ledger-service';
+import { recordPaymentEntryOnce } from './ledger-service';
 
 /** Whatever one event knows about a payment; the rest arrives with other events. */
 export interface PaymentFacts {
@@ -81,9 +81,11 @@ export async function recordPaymentFacts(ctx: LedgerTx, facts: PaymentFacts): Pr
   if (!donationId || !chargeId || !btId || row.gross == null || row.fee == null || !row.currency || !row.paid_at || row.installment == null) {
     return 'waiting';
   }
-  const existing = await tx('ledger_entries').where({ stripe_charge_id: chargeId, kind: 'payment' }).first('id');
-  if (existing) return 'already_recorded';
-
+  // Without the donation at hand (a charge event), "already recorded?" is asked before reading it;
+  // with it, the insert below asks, in the same statement.
+  if (!facts.donation && (await tx('ledger_entries').where({ stripe_charge_id: chargeId, kind: 'payment' }).first('id'))) {
+    return 'already_recorded';
+  }
   const donation = facts.donation?.id === donationId ? facts.donation : await findDonation(tx, donationId);
   if (!donation) throw new Error(`donation ${donationId} named by payment ${row.payment_intent_id} does not exist`);
   if (row.currency === donation.currency && row.gross !== donation.chargeAmount) {
@@ -92,7 +94,7 @@ export async function recordPaymentFacts(ctx: LedgerTx, facts: PaymentFacts): Pr
   if (donation.installments != null && row.installment > donation.installments) {
     logger.error({ donationId, chargeId, installment: row.installment }, 'payment beyond the chosen number of installments');
   }
-  await recordLedgerEntry(tx, ctx.effects, {
+  const id = await recordPaymentEntryOnce(tx, ctx.effects, {
     kind: 'payment',
     organizationId: donation.organizationId,
     campaignId: donation.campaignId,
@@ -110,6 +112,7 @@ export async function recordPaymentFacts(ctx: LedgerTx, facts: PaymentFacts): Pr
     stripeInvoiceId: row.invoice_id,
     stripeBalanceTransactionId: btId,
   });
+  if (id === null) return 'already_recorded';
   logger.info({ donationId, chargeId, installment: row.installment }, 'payment recorded');
   return 'recorded';
 }
