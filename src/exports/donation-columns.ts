@@ -1,4 +1,4 @@
-import { toDecimalString } from '../lib/money';
+import { minorUnitCurrencies, toDecimalString } from '../lib/money';
 import { neutraliseCell } from './csv-cells';
 
 /**
@@ -111,3 +111,26 @@ export function toCsvLine(row: readonly unknown[]): string {
   }
   return `${line}\r\n`;
 }
+
+const sqlList = (codes: readonly string[]) => codes.map((code) => `'${code}'`).join(', ');
+
+/** The same cells in SQL, for PostgreSQL's COPY to write (donation-export-copy.ts). */
+function copyCell(column: Column, currencySql: string): string {
+  const { zero, three } = minorUnitCurrencies();
+  const exponent = `case when lower(${currencySql}) in (${sqlList(zero)}) then 0 when lower(${currencySql}) in (${sqlList(three)}) then 3 else 2 end`;
+  switch (column.kind) {
+    // The same guard as neutraliseCell; an empty text is written as nothing, like a null.
+    case 'text': return `nullif(case when left(${column.sql}, 1) in ('=', '+', '-', '@', chr(9), chr(13))
+      then '''' || ${column.sql} else ${column.sql} end, '')`;
+    case 'amount': return `round((${column.sql})::numeric / (10 ^ ${exponent})::numeric, ${exponent})::text`;
+    case 'occurred_at': return `${column.sql} || case when ${OFFSET_SQL} < 0 then '-' else '+' end
+      || lpad((abs(${OFFSET_SQL}) / 3600)::text, 2, '0') || ':' || lpad((abs(${OFFSET_SQL}) % 3600 / 60)::text, 2, '0')`;
+    case 'currency': return `upper(${column.sql})`;
+    case 'bool': return `case when ${column.sql} then 'true' else 'false' end`;
+    default: return `(${column.sql})::text`;
+  }
+}
+
+const CURRENCY_SQL = COLUMNS[CURRENCY_AT]?.sql ?? 'le.currency';
+/** The select list whose every cell is already the text toCsvLine writes (before CSV quoting). */
+export const COPY_SELECT_LIST = COLUMNS.map((c, i) => `${copyCell(c, CURRENCY_SQL)} as c${i}`).join(',\n  ');

@@ -6,7 +6,7 @@ import { AppError } from '../lib/errors';
 import { writeAudit, type AuditActor } from '../staff/audit-log';
 import { assertCanRead, readableOrganization, type Principal } from '../staff/principal';
 import { csvField, DONATION_EXPORT_HEADER, toCsvLine } from './donation-columns';
-import { openExportRows, type ExportScope, type RowSourceOptions } from './donation-export-query';
+import { openExportCsv, openExportRows, writesCsvItself, type ExportScope, type RowSourceOptions } from './donation-export-query';
 
 const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug');
@@ -38,13 +38,15 @@ export interface PreparedExport {
 
 const CHUNK_CHARS = 64 * 1024;
 
+const headerText = (bom: boolean) => (bom ? '\uFEFF' : '') + DONATION_EXPORT_HEADER.map(csvField).join(',') + '\r\n';
+
 /**
  * Rows in, CSV text out in chunks of about 64 kB: one write per row would cost a system call
  * (or, into a file, a thread-pool round trip) per row. The header comes first, after the BOM
  * when asked for.
  */
 function csvChunks(bom: boolean, counter: { rows: number }): Transform {
-  let chunk = (bom ? '\uFEFF' : '') + DONATION_EXPORT_HEADER.map(csvField).join(',') + '\r\n';
+  let chunk = headerText(bom);
   return new Transform({
     writableObjectMode: true,
     writableHighWaterMark: 1000,
@@ -98,8 +100,19 @@ export async function prepareDonationExport(
       const counter = { rows: 0 };
       let complete = false;
       try {
-        const rows = await openExportRows(db, scope, options);
-        await pipeline(rows, csvChunks(request.bom, counter), out, { end: writeOptions.end ?? true });
+        if (writesCsvItself(db, options)) {
+          // PostgreSQL writes the records (donation-export-query.ts); the header goes first.
+          const { stream, lineEnds } = await openExportCsv(db, scope);
+          try {
+            out.write(headerText(request.bom));
+            await pipeline(stream, lineEnds, out, { end: writeOptions.end ?? true });
+          } finally {
+            counter.rows = lineEnds.records;
+          }
+        } else {
+          const rows = await openExportRows(db, scope, options);
+          await pipeline(rows, csvChunks(request.bom, counter), out, { end: writeOptions.end ?? true });
+        }
         complete = true;
         return counter;
       } finally {

@@ -11,6 +11,11 @@ const ZERO_DECIMAL = new Set([
 ]);
 const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 
+/** The currencies whose minor unit is not the cent, for SQL that formats amounts. */
+export function minorUnitCurrencies(): { zero: readonly string[]; three: readonly string[] } {
+  return { zero: [...ZERO_DECIMAL], three: [...THREE_DECIMAL] };
+}
+
 export function minorUnitExponent(currency: string): number {
   const code = currency.toLowerCase();
   if (ZERO_DECIMAL.has(code)) return 0;

@@ -1,0 +1,67 @@
+import { Transform } from 'node:stream';
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CRLF = Buffer.from('\r\n');
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * PostgreSQL's COPY ends CSV records with LF; the export's contract is CRLF (RFC 4180, and what
+ * spreadsheets expect). This writes CR before each LF that ends a record, leaving the LFs inside
+ * quoted fields alone, and counts the records. Quotes inside a quoted field come doubled, so
+ * toggling at each quote tracks whether a byte is inside one. Output goes in chunks of about
+ * 64 kB, as COPY sends about a record per message and a write per record costs a system call.
+ */
+export class CsvLineEnds extends Transform {
+  records = 0;
+  private quoted = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  private keep(part: Buffer): void {
+    if (part.length === 0) return;
+    this.pending.push(part);
+    this.pendingBytes += part.length;
+  }
+
+  private takePending(): Buffer {
+    const out = this.pending.length === 1 ? this.pending[0] as Buffer : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return out;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    let start = 0;
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.quoted) {
+        const close = chunk.indexOf(QUOTE, at);
+        if (close < 0) break;
+        this.quoted = false;
+        at = close + 1;
+        continue;
+      }
+      const lf = chunk.indexOf(LF, at);
+      const open = chunk.indexOf(QUOTE, at);
+      if (open >= 0 && (lf < 0 || open < lf)) {
+        this.quoted = true;
+        at = open + 1;
+        continue;
+      }
+      if (lf < 0) break;
+      this.keep(chunk.subarray(start, lf));
+      this.keep(CRLF);
+      this.records += 1;
+      start = lf + 1;
+      at = start;
+    }
+    if (start < chunk.length) this.keep(chunk.subarray(start));
+    if (this.pendingBytes >= CHUNK_BYTES) this.push(this.takePending());
+    done();
+  }
+
+  override _flush(done: (error?: Error | null, data?: Buffer) => void): void {
+    done(null, this.pendingBytes > 0 ? this.takePending() : undefined);
+  }
+}
