@@ -114,23 +114,35 @@ export function toCsvLine(row: readonly unknown[]): string {
 
 const sqlList = (codes: readonly string[]) => codes.map((code) => `'${code}'`).join(', ');
 
-/** The same cells in SQL, for PostgreSQL's COPY to write (donation-export-copy.ts). */
-function copyCell(column: Column, currencySql: string): string {
+/**
+ * Values each COPY row needs more than once, computed once per row (a lateral subquery that
+ * `offset 0` keeps from being folded back into every cell): the local time, its offset from UTC
+ * in seconds, and the currency's minor-unit exponent and divisor.
+ */
+export function copyRowValues(): string {
   const { zero, three } = minorUnitCurrencies();
-  const exponent = `case when lower(${currencySql}) in (${sqlList(zero)}) then 0 when lower(${currencySql}) in (${sqlList(three)}) then 3 else 2 end`;
+  const pick = (z: string, t: string, other: string) =>
+    `case when le.currency in (${sqlList(zero)}) then ${z} when le.currency in (${sqlList(three)}) then ${t} else ${other} end`;
+  return `cross join lateral (select le.occurred_at at time zone o.time_zone as local_time, ${OFFSET_SQL} as utc_offset,
+    ${pick('0', '3', '2')} as exponent, ${pick('1', '1000', '100')} as unit offset 0) x`;
+}
+
+/** The same cells in SQL, for PostgreSQL's COPY to write (donation-export-query.ts). */
+function copyCell(column: Column): string {
+  const v = column.sql;
   switch (column.kind) {
-    // The same guard as neutraliseCell; an empty text is written as nothing, like a null.
-    case 'text': return `nullif(case when left(${column.sql}, 1) in ('=', '+', '-', '@', chr(9), chr(13))
-      then '''' || ${column.sql} else ${column.sql} end, '')`;
-    case 'amount': return `round((${column.sql})::numeric / (10 ^ ${exponent})::numeric, ${exponent})::text`;
-    case 'occurred_at': return `${column.sql} || case when ${OFFSET_SQL} < 0 then '-' else '+' end
-      || lpad((abs(${OFFSET_SQL}) / 3600)::text, 2, '0') || ':' || lpad((abs(${OFFSET_SQL}) % 3600 / 60)::text, 2, '0')`;
-    case 'currency': return `upper(${column.sql})`;
-    case 'bool': return `case when ${column.sql} then 'true' else 'false' end`;
-    default: return `(${column.sql})::text`;
+    // neutraliseCell's guard (= + - @ tab CR, by code point); an empty text is written as nothing, like a null.
+    case 'text': return `case when ascii(${v}) in (61, 43, 45, 64, 9, 13) then '''' || ${v} else nullif(${v}, '') end`;
+    // toDecimalString in integers: sign, whole units, then the minor units padded to the exponent.
+    case 'amount': return `case when x.exponent = 0 then (${v})::text
+      else case when ${v} < 0 then '-' else '' end || (abs(${v}) / x.unit)::text || '.' || lpad((abs(${v}) % x.unit)::text, x.exponent, '0') end`;
+    case 'occurred_at': return `to_char(x.local_time, 'YYYY-MM-DD"T"HH24:MI:SS') || case when x.utc_offset < 0 then '-' else '+' end
+      || lpad((abs(x.utc_offset) / 3600)::text, 2, '0') || ':' || lpad((abs(x.utc_offset) % 3600 / 60)::text, 2, '0')`;
+    case 'currency': return `upper(${v})`;
+    case 'bool': return `case when ${v} then 'true' else 'false' end`;
+    default: return `(${v})::text`;
   }
 }
 
-const CURRENCY_SQL = COLUMNS[CURRENCY_AT]?.sql ?? 'le.currency';
-/** The select list whose every cell is already the text toCsvLine writes (before CSV quoting). */
-export const COPY_SELECT_LIST = COLUMNS.map((c, i) => `${copyCell(c, CURRENCY_SQL)} as c${i}`).join(',\n  ');
+/** The select list whose every cell is already the text toCsvLine writes (before CSV quoting); it needs copyRowValues' join. */
+export const COPY_SELECT_LIST = COLUMNS.map((c, i) => `${copyCell(c)} as c${i}`).join(',\n  ');

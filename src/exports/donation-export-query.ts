@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { isPglite } from '../db/knex';
-import { COPY_SELECT_LIST, SELECT_LIST } from './donation-columns';
+import { COPY_SELECT_LIST, copyRowValues, SELECT_LIST } from './donation-columns';
 import { CsvLineEnds } from './csv-line-ends';
 
 /** Which entries: from/to are inclusive dates in each entry's organization's time zone. */
@@ -29,18 +29,18 @@ const EXPORT_MARKER = '/* colecta:donation-export */';
 
 // The first two conditions only let PostgreSQL use the occurred_at index: no time zone is
 // more than a day from UTC, so two days on either side keep every entry the exact test keeps.
-function exportQuery(db: Knex, scope: ExportScope, page: { after: number; limit: number } | null, selectList = SELECT_LIST) {
+function exportQuery(db: Knex, scope: ExportScope, page: { after: number; limit: number } | null, copy = false) {
   const bindings: unknown[] = [scope.from, scope.to, scope.from, scope.to];
   // The marker names the query in pg_stat_activity, whose text is cut after 1 kB.
   let sql = `${EXPORT_MARKER} select
-  ${selectList}
+  ${copy ? COPY_SELECT_LIST : SELECT_LIST}
 from ledger_entries le
 join organizations o on o.id = le.organization_id
 join campaigns c on c.id = le.campaign_id
 join earmarks e on e.id = le.earmark_id
 join supporters s on s.id = le.supporter_id
 left join donations d on d.id = le.donation_id
-left join payout_balance_transactions pbt on pbt.balance_transaction_id = le.stripe_balance_transaction_id
+left join payout_balance_transactions pbt on pbt.balance_transaction_id = le.stripe_balance_transaction_id${copy ? `\n${copyRowValues()}` : ''}
 where le.occurred_at >= ?::date - interval '2 days' and le.occurred_at < ?::date + interval '3 days'
   and (le.occurred_at at time zone o.time_zone)::date between ?::date and ?::date`;
   if (scope.organizationId) {
@@ -115,7 +115,7 @@ export function writesCsvItself(db: Knex, options: RowSourceOptions = {}): boole
  * connection back.
  */
 export async function openExportCsv(db: Knex, scope: ExportScope): Promise<{ stream: Readable; lineEnds: CsvLineEnds }> {
-  const sql = exportQuery(db, scope, null, COPY_SELECT_LIST).toString();
+  const sql = exportQuery(db, scope, null, true).toString();
   const connection = await db.client.acquireConnection();
   let copy: Readable;
   try {
