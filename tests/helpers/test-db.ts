@@ -7,6 +7,8 @@ import { createFromTemplate, knexOverPglite, pgliteFromDump } from './test-db-te
 export interface TestDb {
   readonly db: Knex;
   readonly kind: 'postgres' | 'pglite';
+  /** The PostgreSQL database's address, for a second handle (another instance); none on PGlite. */
+  readonly url?: string;
   destroy(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function createTestDb(): Promise<TestDb> {
   return {
     db,
     kind: 'postgres',
+    url: url.toString(),
     async destroy() {
       await db.destroy();
       await adminDb.raw(`drop database if exists ${name} with (force)`);

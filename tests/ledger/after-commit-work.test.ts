@@ -3,6 +3,7 @@ import { ensureDemo } from '../../src/campaigns/demo-seed';
 import type { NewLedgerEntry } from '../../src/ledger/ledger-repository';
 import { newEffects } from '../../src/ledger/ledger-jobs';
 import { applyEffects, recordLedgerEntry, recordLedgerEntryAlone, sweepLedgerWork } from '../../src/ledger/ledger-service';
+import { createDb } from '../../src/db/knex';
 import { createTestDb, type TestDb } from '../helpers/test-db';
 
 let testDb: TestDb;
@@ -114,7 +115,13 @@ onPostgres('two gifts at the same moment on two connections', () => {
       expect(Number(seen?.s)).toBe(3000);
     }
     await Promise.all([tx1.commit(), tx2.commit()]);
-    await Promise.all([applyEffects({ db }, e1), applyEffects({ db }, e2)]);
+    // Two instances, each with its own pool: their after-commit checks run at the same moment.
+    const secondInstance = createDb({ databaseUrl: testDb.url });
+    try {
+      await Promise.all([applyEffects({ db }, e1), applyEffects({ db: secondInstance }, e2)]);
+    } finally {
+      await secondInstance.destroy();
+    }
 
     expect(await db('milestones').where({ campaign_id: scope.campaignId }).select('step', 'raised')).toEqual([{ step: 50, raised: 6000 }]);
     const mails = await db('emails').where({ template: 'milestone', campaign_id: scope.campaignId }).orderBy('recipient').pluck('recipient');
@@ -128,5 +135,28 @@ onPostgres('two gifts at the same moment on two connections', () => {
     // Concurrent entries are numbered in the order they became visible (committed), not by id.
     const numbers: string[] = await db('ledger_entries').whereIn('id', ids).pluck('receipt_number');
     expect(numbers.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `2031-${String(i + 1).padStart(6, '0')}`));
+  });
+});
+
+describe('the after-commit pass of one process', () => {
+  it('serves the gifts that commit while it runs in one numbering, still gapless', async () => {
+    const supporterId = await supporter('pass@example.org');
+    const numberings: string[] = [];
+    const listener = (q: { sql: string }) => {
+      if (q.sql.includes('insert into receipt_counters')) numberings.push(q.sql);
+    };
+    db.on('query', listener);
+    let ids: number[];
+    try {
+      ids = await Promise.all(Array.from({ length: 12 }, () =>
+        recordLedgerEntryAlone({ db }, cash({ supporterId, occurredAt: new Date('2032-02-01T12:00:00Z') }))));
+    } finally {
+      db.off('query', listener);
+    }
+    // Each call returns with its number given; the calls that committed during a pass share the next.
+    const numbers: string[] = await db('ledger_entries').whereIn('id', ids).pluck('receipt_number');
+    expect(numbers.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `2032-${String(i + 1).padStart(6, '0')}`));
+    expect(numberings.length).toBeGreaterThan(0);
+    expect(numberings.length).toBeLessThan(12);
   });
 });
