@@ -29,14 +29,16 @@ export function demoCheckoutRoutes(deps: DemoCheckoutDeps): Router {
     const { id } = parseOr422(paramsSchema, req.params);
     const session = await findDemoSession(deps.store, id);
     const { locale } = session;
-    const amount = formatMoney(session.amount, session.currency, locale);
+    const card = session.mode === 'setup';
+    const amount = card ? '' : formatMoney(session.amount, session.currency, locale);
     res.set('Cache-Control', 'no-store');
     sendPage(res, 200, 'demo-checkout', {
       locale,
       title: translate(locale, 'demo.title'),
-      productName: session.productName,
+      productName: card ? translate(locale, 'gifts.card') : session.productName,
       amount,
-      payLabel: translate(locale, session.mode === 'subscription' ? 'demo.payMonthly' : 'demo.pay', { amount }),
+      payLabel: card ? translate(locale, 'demo.saveCard')
+        : translate(locale, session.mode === 'subscription' ? 'demo.payMonthly' : 'demo.pay', { amount }),
       paid: session.paid,
       action: `/demo/checkout/${id}`,
       cancelUrl: session.cancelUrl,

@@ -30,9 +30,14 @@ interface Recorded {
   readonly mail?: boolean;
 }
 
-/** A key per gift and change number: a form sent twice asks Stripe once, and records once. */
+/**
+ * A key per gift and change number: a form sent twice asks Stripe once, and records once. A new
+ * card confirmed by Stripe's webhook (its row names the payment method) is not counted: it may
+ * land while a form is in flight, and must not make that form's change look like a repeat.
+ */
 async function changeNumber(db: Knex, donationId: string): Promise<number> {
-  const row = await db('gift_changes').where({ donation_id: donationId }).count<{ n: number | string }>('* as n').first();
+  const row = await db('gift_changes').where({ donation_id: donationId })
+    .whereRaw("(kind <> 'card' or after->>'paymentMethod' is null)").count<{ n: number | string }>('* as n').first();
   return Number(row?.n ?? 0);
 }
 
@@ -172,11 +177,19 @@ export async function cancelGift(deps: GiftChangeDeps, actor: GiftActor, donatio
   });
 }
 
-/** The address of Stripe's page for a new card; the schedule is left as it is. */
-export async function startCardUpdate(deps: GiftChangeDeps, actor: GiftActor, donationId: string, returnUrl: string, locale: 'en' | 'es'): Promise<string> {
+/**
+ * The address of Stripe's page for a new card; the schedule is left as it is. Opening the page
+ * is recorded (with the page's language, which the confirmation is then written in); the new
+ * card itself is recorded when Stripe says the subscription charges it (card-update.ts).
+ */
+export async function startCardUpdate(
+  deps: GiftChangeDeps, actor: GiftActor, donationId: string, pages: { readonly successUrl: string; readonly cancelUrl: string }, locale: 'en' | 'es',
+): Promise<string> {
   const { gift, seen } = await load(deps, actor, donationId);
   if (!gift.customerId) throw new GiftRefusal('gift', 'gifts.error.notMonthly');
-  const { url } = await deps.gateway.createCardUpdateSession(gift.customerId, returnUrl, locale);
-  await record(deps, actor, gift, seen, { kind: 'card', before: {}, after: { page: 'stripe' }, mail: false });
+  const { url } = await deps.gateway.createCardUpdateSession({
+    donationId: gift.id, customerId: gift.customerId, subscriptionId: gift.subscriptionId, currency: gift.currency, locale, ...pages,
+  });
+  await record(deps, actor, gift, seen, { kind: 'card', before: {}, after: { page: 'stripe', locale }, mail: false });
   return url;
 }

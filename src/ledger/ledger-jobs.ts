@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from '../lib/logger';
 import type { PaymentGateway } from '../stripe/payment-types';
 
-export type LedgerJobKind = 'milestone_check' | 'installment_plan' | 'goal_met_end';
+export type LedgerJobKind = 'milestone_check' | 'installment_plan' | 'goal_met_end' | 'card_update';
 
 /**
  * What one transaction leaves to do once it commits: the jobs it recorded (durable rows, so a

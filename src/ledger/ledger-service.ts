@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { endGiftAtGoal } from '../donations/goal-met-end';
 import { planInstallments } from '../donations/installment-plan';
+import { applyCardUpdate } from '../gifts/card-update';
 import { insertTogether } from '../db/statements-together';
 import { ledgerEmailInserts } from '../email/ledger-emails';
 import { batchFor } from './after-commit-batch';
@@ -52,6 +53,7 @@ export const jobRunners: Readonly<Record<LedgerJobKind, JobRunner>> = {
   },
   installment_plan: (deps, payload) => planInstallments(deps, payload as { donationId: string; subscriptionId: string }),
   goal_met_end: (deps, payload) => endGiftAtGoal(deps, payload as { donationId: string }),
+  card_update: (deps, payload) => applyCardUpdate(deps, payload as Parameters<typeof applyCardUpdate>[1]),
 };
 
 /** Milestone checks of one campaign and earmark claimed together: the last one looks for all. */

@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import type { GiftPlanRequest, GiftPlanState, GiftSubscriptionState, PaymentGateway } from './payment-types';
 
-type GiftPlanMethods = Pick<PaymentGateway, 'setGiftPlan' | 'readGiftSubscription' | 'cancelGift' | 'createCardUpdateSession'>;
+type GiftPlanMethods = Pick<PaymentGateway, 'setGiftPlan' | 'readGiftSubscription' | 'cancelGift' | 'createCardUpdateSession'
+  | 'retrieveSetupPaymentMethod' | 'retrieveCard' | 'setSubscriptionPaymentMethod'>;
 
 const toDate = (seconds: number): Date => new Date(seconds * 1000);
 const idOf = (value: string | { id: string } | null | undefined): string | null =>
@@ -81,14 +82,40 @@ export function giftPlanMethods(stripe: Stripe): GiftPlanMethods {
       await stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey });
     },
 
-    async createCardUpdateSession(customerId, returnUrl, locale) {
-      const session = await stripe.billingPortal.sessions.create({
-        customer: customerId,
-        return_url: returnUrl,
-        locale,
-        flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: returnUrl } } },
+    // Not the customer portal: its payment_method_update flow names no subscription and sets only the
+    // customer's invoice_settings.default_payment_method, which a subscription made by Checkout
+    // (it has its own default_payment_method) never charges. Checkout in setup mode collects the card;
+    // once it completes, a job makes it this subscription's default (setSubscriptionPaymentMethod).
+    async createCardUpdateSession(req) {
+      const metadata = { donation_id: req.donationId, subscription_id: req.subscriptionId, purpose: 'card_update' };
+      const session = await stripe.checkout.sessions.create({
+        mode: 'setup',
+        customer: req.customerId,
+        currency: req.currency,
+        allowed_payment_method_types: ['card'],
+        locale: req.locale,
+        metadata,
+        setup_intent_data: { metadata },
+        success_url: req.successUrl,
+        cancel_url: req.cancelUrl,
       });
+      if (!session.url) throw new Error('Stripe did not return a Checkout address for the card update');
       return { url: session.url };
+    },
+
+    async retrieveSetupPaymentMethod(setupIntentId) {
+      const intent = await stripe.setupIntents.retrieve(setupIntentId);
+      return intent.status === 'succeeded' ? idOf(intent.payment_method) : null;
+    },
+
+    async retrieveCard(paymentMethodId) {
+      const pm = await stripe.paymentMethods.retrieve(paymentMethodId);
+      return { brand: pm.card?.brand ?? null, last4: pm.card?.last4 ?? null };
+    },
+
+    async setSubscriptionPaymentMethod(subscriptionId, paymentMethodId, idempotencyKey) {
+      // Only the payment method: the items, the schedule's phases and the billing dates are untouched.
+      await stripe.subscriptions.update(subscriptionId, { default_payment_method: paymentMethodId }, { idempotencyKey });
     },
   };
 }

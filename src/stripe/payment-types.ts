@@ -130,6 +130,28 @@ export interface VerifiedEvent {
   readonly created: Date;
   readonly livemode: boolean;
   readonly object: unknown;
+  /** `data.previous_attributes` of a `*.updated` event: the changed fields' values before it. */
+  readonly previousAttributes?: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * A Stripe-hosted page (Checkout in setup mode) where the supporter enters the card one monthly
+ * gift is to be charged to; the gift's ids go on the session and its SetupIntent.
+ */
+export interface CardUpdateRequest {
+  readonly donationId: string;
+  readonly customerId: string;
+  readonly subscriptionId: string;
+  readonly currency: string;
+  readonly locale: 'en' | 'es';
+  readonly successUrl: string;
+  readonly cancelUrl: string;
+}
+
+/** A card as the supporter knows it, never more than its brand and last four digits. */
+export interface CardInfo {
+  readonly brand: string | null;
+  readonly last4: string | null;
 }
 
 export interface PaymentGateway {
@@ -156,7 +178,13 @@ export interface PaymentGateway {
   /** Cancels a monthly gift at the supporter's (or staff's) request, now, from outside any transaction. */
   cancelGift(subscriptionId: string, idempotencyKey: string): Promise<void>;
   /** A Stripe-hosted page where the supporter replaces the card their monthly gift is charged to. */
-  createCardUpdateSession(customerId: string, returnUrl: string, locale: 'en' | 'es'): Promise<{ readonly url: string }>;
+  createCardUpdateSession(request: CardUpdateRequest): Promise<{ readonly url: string }>;
+  /** The payment method a completed SetupIntent saved, if it succeeded. */
+  retrieveSetupPaymentMethod(setupIntentId: string): Promise<string | null>;
+  /** The card's brand and last four digits (null for a payment method that is not a card). */
+  retrieveCard(paymentMethodId: string): Promise<CardInfo>;
+  /** Makes the payment method the subscription's own default, which its invoices are charged to. */
+  setSubscriptionPaymentMethod(subscriptionId: string, paymentMethodId: string, idempotencyKey: string): Promise<void>;
   /** Asks for a refund; the ledger records it when Stripe's event confirms it. */
   createRefund(chargeId: string, amount: number, idempotencyKey: string): Promise<RefundInfo>;
   retrievePayout(id: string): Promise<PayoutInfo>;

@@ -270,5 +270,6 @@ export function verifyWithSecret(
     created: toDate(event.created),
     livemode: event.livemode,
     object: event.data.object,
+    previousAttributes: (event.data.previous_attributes as Record<string, unknown> | undefined) ?? null,
   };
 }

@@ -48,7 +48,8 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
       logger.info({ outcome: 'ignored' }, 'webhook event is not about a Colecta payment');
       return 'ignored';
     }
-    const prepared = handler?.prepare ? await handler.prepare({ gateway: deps.gateway, logger, db: deps.db }, event.object) : undefined;
+    const prepared = handler?.prepare
+      ? await handler.prepare({ gateway: deps.gateway, logger, db: deps.db }, event.object, event.previousAttributes) : undefined;
     const effects = newEffects();
     const outcome = await deps.db.transaction(async (tx): Promise<EventOutcome> => {
       // processed_at is written up front: it only becomes visible if the handler commits.

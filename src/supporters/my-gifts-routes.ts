@@ -124,8 +124,9 @@ export function myGiftsRoutes(deps: MyGiftsDeps): Router {
   }));
 
   router.post('/manage/gifts/:id/card', form, signedIn(async (req, res, session, locale) => {
-    const returnUrl = `${deps.publicUrl}/manage/gifts?lang=${locale}`;
-    res.redirect(303, await startCardUpdate(deps, actor(session, locale), giftId(req), returnUrl, locale));
+    const back = `${deps.publicUrl}/manage/gifts?lang=${locale}`;
+    const pages = { successUrl: `${back}&done=card#gift-${giftId(req)}`, cancelUrl: `${back}#gift-${giftId(req)}` };
+    res.redirect(303, await startCardUpdate(deps, actor(session, locale), giftId(req), pages, locale));
   }));
 
   router.post('/manage/sign-out', form, signedIn(async (_req, res, _session, locale) => {

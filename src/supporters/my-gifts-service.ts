@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { useLines } from '../earmarks/earmark-use-display';
 import { latestUsesByEarmark } from '../earmarks/earmark-use-service';
-import { listGiftChanges } from '../gifts/gift-change-repository';
+import { listGiftChanges, type GiftChangeRow } from '../gifts/gift-change-repository';
 import { formatMoney, toDecimalString } from '../lib/money';
 import { translate, type Locale } from '../lib/i18n';
 import type { Logger } from '../lib/logger';
@@ -71,7 +71,7 @@ export async function myGifts(deps: { db: Knex; gateway: PaymentGateway; logger:
         paidFor: useLines(uses.get(d.earmark_id) ?? [], d.currency, locale),
         entries: own.map(entryView),
         changes: (await listGiftChanges(db, d.id)).map((c) => ({
-          date: dateIn(c.at, locale, tz), what: translate(locale, `gifts.change.${c.kind}`),
+          date: dateIn(c.at, locale, tz), what: changeLabel(locale, c),
           byStaff: c.actorKind === 'staff',
         })),
       });
@@ -94,4 +94,11 @@ export async function ownsEntry(db: Knex, email: string, entryId: number): Promi
 export async function ownsSupporter(db: Knex, email: string, supporterId: string): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/i.test(supporterId)) return false;
   return Boolean(await db('supporters').where({ id: supporterId, email: email.toLowerCase() }).first('id'));
+}
+
+/** A new card Stripe confirmed (its row names the payment method) reads apart from opening Stripe's page. */
+function changeLabel(locale: Locale, change: GiftChangeRow): string {
+  const last4 = change.after?.last4;
+  if (change.kind !== 'card' || !change.after?.paymentMethod) return translate(locale, `gifts.change.${change.kind}`);
+  return typeof last4 === 'string' ? translate(locale, 'gifts.change.cardChangedLast4', { last4 }) : translate(locale, 'gifts.change.cardChanged');
 }

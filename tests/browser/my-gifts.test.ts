@@ -52,7 +52,11 @@ describe('"my gifts" in a browser, demo mode, in Spanish at 360 px', () => {
     expect(await gift.locator('.gift-status').textContent()).toBe('Activa');
 
     await gift.getByRole('button', { name: 'Actualizar mi tarjeta' }).click();
+    await page.waitForURL(/\/demo\/checkout\/cs_demo_/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Guardar esta tarjeta (demostración)' }).click();
     await page.waitForURL(/done=card/);
+    expect(await gift.locator('.gift-changes').textContent()).toContain('Tarjeta nueva en uso, terminada en 4444');
     expect(await page.locator('#gifts-done').textContent()).toContain('Su tarjeta está actualizada');
 
     await gift.getByRole('link', { name: 'Cancelar esta donación mensual…' }).click();
@@ -70,7 +74,7 @@ describe('"my gifts" in a browser, demo mode, in Spanish at 360 px', () => {
     await screenshots(page, 'receipt-page-es');
 
     const kinds = await t.app.db('gift_changes').where({ donation_id: donationId }).orderBy('id').pluck('kind');
-    expect(kinds).toEqual(['amount', 'pause', 'resume', 'card', 'cancel']);
+    expect(kinds).toEqual(['amount', 'pause', 'resume', 'card', 'card', 'cancel']);
     expect(await t.app.db('donations').where({ id: donationId }).first('status', 'amount')).toEqual({ status: 'cancelled', amount: 3500 });
     expect(g.problems()).toEqual([]);
     await g.context.close();

@@ -1,6 +1,8 @@
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { donationIdForSession, donationRow, ledgerFor } from '../helpers/ledger-queries';
 import { formFields, postForm } from './form-post';
+import type { Harness } from '../helpers/app-with-stripe';
+import { csrfOf, getPage, post, signIn } from '../supporters/my-gifts-helpers';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -99,3 +101,39 @@ describe('demo mode', () => {
     expect((await get(`${app.baseUrl}/demo/checkout/cs_demo_ffffffffffffffffffff`)).status).toBe(404);
   });
 });
+
+describe('demo mode, "Update my card"', () => {
+  const demoObject = async (id: string) => {
+    const row = await app.db('demo_stripe_objects').where({ id }).first('data');
+    return typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
+  };
+
+  it('goes through the demo\'s setup page and Stripe\'s events: the new card is the subscription\'s, recorded and confirmed in Spanish', async () => {
+    const email = `lucia.${Math.random().toString(16).slice(2, 10)}@example.org`;
+    const { sessionId } = await giveThroughDemo({ frequency: 'monthly', installments: '6', email }, 'es');
+    const donationId = await donationIdForSession(app.db, sessionId);
+    const { stripe_subscription_id: subscriptionId, stripe_schedule_id: scheduleId } = await donationRow(app.db, donationId);
+    const [subscriptionBefore, scheduleBefore] = [await demoObject(subscriptionId), await demoObject(scheduleId)];
+
+    const t = { app } as Harness;
+    const cookie = await signIn(t, email, 'es');
+    const page = await getPage(t, cookie, '/manage/gifts?lang=es');
+    const start = await post(t, cookie, `/manage/gifts/${donationId}/card?lang=es`, { _csrf: csrfOf(page.html) });
+    expect(start.status).toBe(303);
+    expect(start.location).toMatch(new RegExp(`^${app.baseUrl}/demo/checkout/cs_demo_[0-9a-f]{20}$`));
+    const cardPage = await get(start.location ?? '');
+    expect(cardPage.text).toContain('Guardar esta tarjeta (demostración)');
+    const saved = await postForm(app.baseUrl, new URL(start.location ?? '').pathname, {});
+    expect(saved).toMatchObject({ status: 303, location: `${app.baseUrl}/manage/gifts?lang=es&done=card#gift-${donationId}` });
+
+    const subscription = await demoObject(subscriptionId);
+    expect(subscription.default_payment_method).not.toBe(subscriptionBefore.default_payment_method);
+    const confirmed = await app.db('gift_changes').where({ donation_id: donationId, kind: 'card' }).whereRaw("after->>'paymentMethod' is not null");
+    expect(confirmed.map((c) => c.after)).toEqual([{ paymentMethod: subscription.default_payment_method, brand: 'mastercard', last4: '4444' }]);
+    expect(await app.db('emails').where({ donation_id: donationId, template: 'gift_changed' }).pluck('locale')).toEqual(['es']);
+    expect(await demoObject(scheduleId)).toEqual(scheduleBefore);
+    const mine = await getPage(t, cookie, '/manage/gifts?lang=es&done=card');
+    expect(mine.html).toContain('Tarjeta nueva en uso, terminada en 4444');
+  });
+});
+

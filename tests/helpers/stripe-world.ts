@@ -131,13 +131,14 @@ export class StripeWorld {
     }
     if (method === 'POST' && path === '/v1/subscription_schedules') return this.createSchedule(form.from_subscription ?? '');
     if (method === 'POST' && resource === 'subscription_schedules' && id && !action) return this.updateSchedule(id, form);
+    if (method === 'POST' && resource === 'subscriptions' && id && !action) return this.updateSubscription(id, form);
     if (method === 'DELETE' && resource === 'subscriptions' && id) {
       const sub = this.objects.get(id);
       if (!sub) return notFound(path);
       Object.assign(sub, { status: 'canceled', ended_at: seconds(new Date()), canceled_at: seconds(new Date()) });
       return [200, sub];
     }
-    if (method === 'GET' && id && ['balance_transactions', 'subscriptions', 'subscription_schedules', 'charges', 'invoices'].includes(resource ?? '')) {
+    if (method === 'GET' && id && ['balance_transactions', 'subscriptions', 'subscription_schedules', 'charges', 'invoices', 'setup_intents', 'payment_methods'].includes(resource ?? '')) {
       const object = this.objects.get(id);
       return object ? [200, object] : notFound(path);
     }
@@ -148,6 +149,7 @@ export class StripeWorld {
     const mode = form.mode ?? 'payment';
     const id = newId('cs');
     const donationId = form['metadata[donation_id]'] ?? null;
+    if (mode === 'setup') return this.createSetupSession(id, form);
     return this.put(fixture('checkout_session', {
       id,
       mode,
@@ -167,6 +169,54 @@ export class StripeWorld {
       url: `https://checkout.stripe.com/c/pay/${id}`,
       subscription_metadata: donationId ? { donation_id: donationId } : {},
     }));
+  }
+
+  /** A setup-mode session (a new card): no amount, no line items, its metadata as sent. */
+  private createSetupSession(id: string, form: Record<string, string>): StripeObject {
+    const metadataOf = (prefix: string) => Object.fromEntries(Object.entries(form).filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length, -1), v]));
+    return this.put(fixture('checkout_session', {
+      id, mode: 'setup', status: 'open', payment_status: 'no_payment_required', amount_total: null, amount_subtotal: null,
+      currency: form.currency ?? null, customer: form.customer ?? null, customer_email: null, customer_creation: null,
+      client_reference_id: null, metadata: metadataOf('metadata['), payment_intent: null, subscription: null, submit_type: null,
+      setup_intent: null, locale: form.locale ?? null, success_url: form.success_url, cancel_url: form.cancel_url,
+      payment_method_types: ['card'], total_details: null, url: `https://checkout.stripe.com/c/pay/${id}`,
+      setup_intent_metadata: metadataOf('setup_intent_data[metadata]['),
+    }));
+  }
+
+  /** The supporter enters a card on a setup-mode Checkout page: its SetupIntent succeeds with a new payment method. */
+  completeSetup(sessionId: string, card: { brand: string; last4: string } = { brand: 'mastercard', last4: '4444' }) {
+    const session = this.get(sessionId);
+    const paymentMethod = this.put({
+      id: newId('pm'), object: 'payment_method', type: 'card', customer: session.customer, created: seconds(new Date()), livemode: false,
+      billing_details: { address: null, email: null, name: null, phone: null }, metadata: {},
+      card: { brand: card.brand, last4: card.last4, exp_month: 12, exp_year: 2030, country: 'US', funding: 'credit', display_brand: card.brand },
+    });
+    const setupIntent = this.put({
+      id: newId('seti'), object: 'setup_intent', status: 'succeeded', customer: session.customer, payment_method: paymentMethod.id,
+      usage: 'off_session', metadata: session.setup_intent_metadata, created: seconds(new Date()), livemode: false,
+    });
+    Object.assign(session, { status: 'complete', setup_intent: setupIntent.id });
+    return { session, paymentMethod, setupIntent };
+  }
+
+  /** The `previous_attributes` of each subscription update Colecta asked for, in order. */
+  readonly subscriptionUpdates: Array<{ id: string; previous: Record<string, unknown> }> = [];
+
+  private updateSubscription(id: string, form: Record<string, string>): readonly [number, unknown] {
+    const sub = this.objects.get(id);
+    if (!sub) return notFound(`/v1/subscriptions/${id}`);
+    const pm = form.default_payment_method;
+    if (pm !== undefined) {
+      const method = this.objects.get(pm);
+      if (!method || method.customer !== sub.customer) {
+        return [400, { error: { type: 'invalid_request_error', message: `The payment method ${pm} does not belong to the subscription's customer` } }];
+      }
+      if (sub.default_payment_method !== pm) this.subscriptionUpdates.push({ id, previous: { default_payment_method: sub.default_payment_method } });
+      sub.default_payment_method = pm;
+    }
+    return [200, sub];
   }
 
   /** A charge that succeeded; its balance transaction exists unless capture is still settling. */

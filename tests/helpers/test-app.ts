@@ -27,6 +27,8 @@ export interface SendEventOptions {
   readonly secret?: string;
   readonly timestamp?: number;
   readonly signature?: string | null;
+  /** `data.previous_attributes`, as Stripe sends with `*.updated` events. */
+  readonly previousAttributes?: Record<string, unknown>;
 }
 
 export interface TestApp {
@@ -46,10 +48,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export function eventEnvelope(type: string, object: unknown, id: string, created: Date) {
+export function eventEnvelope(type: string, object: unknown, id: string, created: Date, previousAttributes?: Record<string, unknown>) {
   return {
     id, object: 'event', api_version: '2026-10-28.endive', created: Math.floor(created.getTime() / 1000),
-    data: { object }, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type,
+    data: previousAttributes ? { object, previous_attributes: previousAttributes } : { object }, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type,
   };
 }
 
@@ -117,7 +119,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     getJson: (route) => request(route, { method: 'GET' }),
     async sendEvent(type, object, options = {}) {
       const eventId = options.id ?? `evt_test_${randomBytes(8).toString('hex')}`;
-      const payload = JSON.stringify(eventEnvelope(type, object, eventId, options.created ?? new Date()));
+      const payload = JSON.stringify(eventEnvelope(type, object, eventId, options.created ?? new Date(), options.previousAttributes));
       const signature = options.signature === undefined
         ? signer.webhooks.generateTestHeaderString({
             payload, secret: options.secret ?? WEBHOOK_SECRET, ...(options.timestamp ? { timestamp: options.timestamp } : {}),

@@ -117,17 +117,19 @@ describe('a supporter changes a monthly gift of 6 payments', () => {
     expect(planCalls()).toHaveLength(0);
   });
 
-  it('card update: Stripe\'s payment method page, and the schedule is left as it was', async () => {
+  it('card update: Stripe\'s page for a new card of this gift, and the schedule is left as it was', async () => {
     const { donationId, subscription, email } = await monthlyGift(t, { installments: 6, paid: 2 });
     const res = await act(t, email, `/manage/gifts/${donationId}/card?lang=es`, {}, 'es');
     expect(res.status).toBe(303);
     const customer = subscription.customer as string;
-    expect(res.location).toBe(`https://billing.stripe.com/p/session/${customer}`);
-    const [portal] = t.stripe.calls('POST', '/v1/billing_portal/sessions');
-    expect(portal?.body).toMatchObject({
-      customer, locale: 'es', 'flow_data[type]': 'payment_method_update', 'flow_data[after_completion][type]': 'redirect',
-      'flow_data[after_completion][redirect][return_url]': 'http://localhost:3000/manage/gifts?lang=es',
+    const [setup] = t.stripe.calls('POST', '/v1/checkout/sessions').filter((c) => c.body.mode === 'setup');
+    expect(res.location).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+    expect(setup?.body).toMatchObject({
+      customer, locale: 'es', 'metadata[subscription_id]': subscription.id,
+      success_url: `http://localhost:3000/manage/gifts?lang=es&done=card#gift-${donationId}`,
+      cancel_url: `http://localhost:3000/manage/gifts?lang=es#gift-${donationId}`,
     });
+    expect(t.stripe.calls('POST', '/v1/billing_portal/sessions')).toHaveLength(0);
     expect(planCalls()).toHaveLength(0);
     for (const k of [3, 4, 5, 6]) await t.app.deliver('invoice.paid', t.stripe.invoice(subscription, k).invoice);
     await t.app.deliver('customer.subscription.deleted', t.stripe.endOfSchedule(subscription.id));

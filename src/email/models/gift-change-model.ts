@@ -2,6 +2,12 @@ import type { Knex } from 'knex';
 import { longDate, money, type EmailLocale } from '../format';
 import { loadDonationModel } from './gift-model';
 
+const BRANDS: Record<string, string> = {
+  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', diners: 'Diners Club',
+  jcb: 'JCB', unionpay: 'UnionPay', cartes_bancaires: 'Cartes Bancaires', eftpos_au: 'eftpos', interac: 'Interac', link: 'Link',
+};
+const cardBrand = (brand: string): string => BRANDS[brand] ?? brand;
+
 /** A monthly gift change as its confirmation says it: the gift, what changed, from when. */
 export async function loadGiftChangeModel(db: Knex, donationId: string, changeId: number, locale: EmailLocale) {
   const base = await loadDonationModel(db, donationId, locale);
@@ -18,7 +24,9 @@ export async function loadGiftChangeModel(db: Knex, donationId: string, changeId
     ...base,
     change: {
       amount: row.kind === 'amount', earmark: row.kind === 'earmark', pause: row.kind === 'pause', resume: row.kind === 'resume',
-      cancel: row.kind === 'cancel',
+      cancel: row.kind === 'cancel', card: row.kind === 'card',
+      cardBrand: typeof after.brand === 'string' ? cardBrand(after.brand) : null,
+      cardLast4: typeof after.last4 === 'string' ? after.last4 : null,
       newAmount: typeof after.chargeAmount === 'number' ? money(after.chargeAmount, String(row.currency), locale) : null,
       newEarmark: earmark?.label ?? null,
       months: typeof after.months === 'number' ? after.months : 0,

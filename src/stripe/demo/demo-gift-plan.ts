@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { addMonthsUtc } from '../../lib/months';
 import type { PaymentGateway } from '../payment-types';
 import type { DemoStore } from './demo-store';
 
-type GiftPlanMethods = Pick<PaymentGateway, 'setGiftPlan' | 'readGiftSubscription' | 'cancelGift' | 'createCardUpdateSession'>;
+type GiftPlanMethods = Pick<PaymentGateway, 'setGiftPlan' | 'readGiftSubscription' | 'cancelGift' | 'createCardUpdateSession'
+  | 'retrieveSetupPaymentMethod' | 'retrieveCard' | 'setSubscriptionPaymentMethod'>;
 
 const toDate = (seconds: unknown): Date => new Date(Number(seconds) * 1000);
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
@@ -52,11 +54,37 @@ export function demoGiftPlanMethods(store: DemoStore, publicUrl: string): GiftPl
       await store.save();
     },
 
-    async createCardUpdateSession(_customerId, returnUrl) {
-      // No card is asked for in demo mode: the supporter comes straight back, as from Stripe's page.
-      const url = new URL(returnUrl, publicUrl);
-      url.searchParams.set('done', 'card');
-      return { url: url.toString() };
+    // As Stripe's: a setup-mode checkout (the demo page asks for no card and saves a test one); its
+    // completion sends checkout.session.completed, then customer.subscription.updated (demo-payment.ts).
+    async createCardUpdateSession(req) {
+      const id = `cs_demo_${randomBytes(10).toString('hex')}`;
+      store.put({
+        id, object: 'checkout.session', mode: 'setup', status: 'open', payment_status: 'no_payment_required',
+        amount_total: null, currency: req.currency, customer: req.customerId, client_reference_id: null,
+        metadata: { donation_id: req.donationId, subscription_id: req.subscriptionId, purpose: 'card_update' },
+        payment_intent: null, subscription: null, setup_intent: null, locale: req.locale,
+        success_url: req.successUrl, cancel_url: req.cancelUrl, created: seconds(new Date()),
+      });
+      await store.save();
+      return { url: `${publicUrl}/demo/checkout/${id}` };
+    },
+
+    async retrieveSetupPaymentMethod(setupIntentId) {
+      await store.load([setupIntentId]);
+      const intent = store.require(setupIntentId);
+      return intent.status === 'succeeded' && typeof intent.payment_method === 'string' ? intent.payment_method : null;
+    },
+
+    async retrieveCard(paymentMethodId) {
+      await store.load([paymentMethodId]);
+      const card = store.get(paymentMethodId)?.card as { brand?: string; last4?: string } | undefined;
+      return { brand: card?.brand ?? null, last4: card?.last4 ?? null };
+    },
+
+    async setSubscriptionPaymentMethod(subscriptionId, paymentMethodId) {
+      await store.load([subscriptionId]);
+      store.put({ ...store.require(subscriptionId), default_payment_method: paymentMethodId });
+      await store.save();
     },
   };
 }

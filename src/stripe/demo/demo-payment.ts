@@ -18,7 +18,8 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export interface DemoSessionView {
   readonly id: string;
-  readonly mode: 'payment' | 'subscription';
+  /** `setup`: a supporter's new card for a monthly gift, from "my gifts". */
+  readonly mode: 'payment' | 'subscription' | 'setup';
   readonly amount: number;
   readonly currency: string;
   readonly productName: string;
@@ -32,8 +33,8 @@ export async function findDemoSession(store: DemoStore, id: string): Promise<Dem
   const s = store.get(id);
   if (!s || s.object !== 'checkout.session') throw AppError.notFound('Demo checkout');
   return {
-    id, mode: s.mode === 'subscription' ? 'subscription' : 'payment', amount: Number(s.amount_total), currency: String(s.currency),
-    productName: String(s.product_name), locale: s.locale === 'es' ? 'es' : 'en', cancelUrl: String(s.cancel_url), paid: s.status === 'complete',
+    id, mode: s.mode === 'subscription' || s.mode === 'setup' ? s.mode : 'payment', amount: Number(s.amount_total ?? 0),
+    currency: String(s.currency), productName: String(s.product_name ?? ''), locale: s.locale === 'es' ? 'es' : 'en', cancelUrl: String(s.cancel_url), paid: s.status === 'complete',
   };
 }
 
@@ -51,8 +52,19 @@ function charge(store: DemoStore, amount: number, currency: string, customer: st
   return { intentId, charge: ch };
 }
 
+/** The card a demo setup saves: a test card other than the first one, so the change shows. */
+function completeSetup(store: DemoStore, session: DemoObject): Array<[string, DemoObject]> {
+  const customer = String(session.customer);
+  const card = store.put({ id: demoId('pm'), object: 'payment_method', type: 'card', customer, card: { brand: 'mastercard', last4: '4444' } });
+  const intent = store.put({
+    id: demoId('seti'), object: 'setup_intent', status: 'succeeded', customer, payment_method: card.id, metadata: session.metadata,
+  });
+  return [['checkout.session.completed', store.put({ ...session, status: 'complete', setup_intent: intent.id })]];
+}
+
 /** What Stripe would have recorded once the supporter paid, and the events it would send, in order. */
 function completeSession(store: DemoStore, session: DemoObject, at: Date): Array<[string, DemoObject]> {
+  if (session.mode === 'setup') return completeSetup(store, session);
   const customer = typeof session.customer === 'string' ? session.customer : demoId('cus');
   const metadata = session.metadata as Record<string, string>;
   const amount = Number(session.amount_total);
@@ -64,11 +76,12 @@ function completeSession(store: DemoStore, session: DemoObject, at: Date): Array
   }
   const { intentId, charge: ch } = charge(store, amount, currency, customer, {}, at);
   const subscriptionId = demoId('sub');
+  const card = store.put({ id: demoId('pm'), object: 'payment_method', type: 'card', customer, card: { brand: 'visa', last4: '4242' } });
   const invoiceId = demoId('in');
   const subscription = store.put({
     id: subscriptionId, object: 'subscription', status: 'active', customer, start_date: seconds(at), created: seconds(at),
     current_period_start: seconds(at), current_period_end: seconds(addMonthsUtc(at, 1)), ended_at: null, schedule: null,
-    price: demoId('price'), metadata, latest_invoice: invoiceId,
+    price: demoId('price'), metadata, latest_invoice: invoiceId, default_payment_method: card.id,
   });
   const invoice = store.put({
     id: invoiceId, object: 'invoice', status: 'paid', billing_reason: 'subscription_create', amount_paid: amount, amount_due: amount,
@@ -83,9 +96,12 @@ function completeSession(store: DemoStore, session: DemoObject, at: Date): Array
   ];
 }
 
-async function send(deps: DemoPaymentDeps, type: string, object: DemoObject, at: Date): Promise<void> {
+async function send(
+  deps: DemoPaymentDeps, type: string, object: DemoObject, at: Date, previous?: Record<string, unknown>,
+): Promise<void> {
   const payload = JSON.stringify({
-    id: demoId('evt'), object: 'event', api_version: '2026-10-28.endive', created: seconds(at), data: { object },
+    id: demoId('evt'), object: 'event', api_version: '2026-10-28.endive', created: seconds(at),
+    data: previous ? { object, previous_attributes: previous } : { object },
     livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type,
   });
   const signature = signer.webhooks.generateTestHeaderString({ payload, secret: deps.webhookSecret });
@@ -105,12 +121,20 @@ export async function payDemoCheckout(deps: DemoPaymentDeps, sessionId: string):
   const successUrl = String(session.success_url).replace('{CHECKOUT_SESSION_ID}', sessionId);
   if (session.status === 'complete') return successUrl;
   const at = deps.now?.() ?? new Date();
+  const subscriptionId = session.mode === 'setup' ? String((session.metadata as Record<string, string>).subscription_id ?? '') : '';
+  if (subscriptionId) await deps.store.load([subscriptionId]);
+  const cardBefore = deps.store.get(subscriptionId)?.default_payment_method ?? null;
   const events = completeSession(deps.store, session, at);
   await deps.store.save();
   try {
     for (const [type, object] of events) {
       // Each event carries the object as it is now, as Stripe's do (the schedule may have been added).
       await send(deps, type, deps.store.get(object.id) ?? object, at);
+    }
+    // The card update's job ran as its event was handled; Stripe then says the subscription changed.
+    const subscription = deps.store.get(subscriptionId);
+    if (subscription && subscription.default_payment_method !== cardBefore) {
+      await send(deps, 'customer.subscription.updated', subscription, at, { default_payment_method: cardBefore });
     }
   } finally {
     await deps.store.save();
