@@ -3,16 +3,14 @@
  * (`GET /api/campaigns/:campaign/progress`) answer over a large ledger: 1,000,000 entries across
  * one campaign, then across 50 campaigns (payments, refunds, offline gifts; one-time and monthly),
  * each in a fresh PostgreSQL database loaded with generate_series. Requests go one at a time to
- * the app in this process, each to a random campaign, so the figures are per-request latency.
+ * the compiled server in its own process, each to a random campaign, so the figures are per-request latency.
  * Goal: p99 under 10 ms for every read kind, in both layouts.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { buildContainer } from '../src/container';
-import { createLogger } from '../src/lib/logger';
+import { randomBytes } from 'node:crypto';
+import { DEMO_CAMPAIGN_SLUG } from '../src/campaigns/demo-seed';
 import { createApiToken } from '../src/staff/api-token-service';
+import { freePort, spawnNode, waitForOk } from './support/child-processes';
+import { compiledPath, ensureCompiled } from './support/compiled';
 import { createBenchDatabase } from './support/bench-database';
 import { loadLedger } from './support/totals-ledger';
 import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport } from './support/benchmark';
@@ -21,11 +19,13 @@ const LAYOUTS = (process.env.BENCH_CAMPAIGNS || '1,50').split(',').map(Number);
 const ENTRIES = Number(process.env.BENCH_LEDGER_ENTRIES || 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 400);
 const GOAL_P99_MS = 10;
+const WARMUP_READS = 50;
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 async function runLayout(ctx: BenchContext, CAMPAIGNS: number): Promise<BenchmarkReport> {
   {
+    await ensureCompiled(ctx.progress);
     const bench = await createBenchDatabase();
     ctx.defer(() => bench.drop());
     const { db } = bench;
@@ -38,15 +38,16 @@ async function runLayout(ctx: BenchContext, CAMPAIGNS: number): Promise<Benchmar
     const loadSeconds = (performance.now() - started) / 1000;
     ctx.progress(`loaded ${loaded?.n} entries in ${loadSeconds.toFixed(1)} s`);
 
-    const config = loadConfig({
-      NODE_ENV: 'test', DATABASE_URL: bench.url, SESSION_SECRET: 'bench-session-secret-bench-session-secret',
-      STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: 'whsec_bench', LOG_LEVEL: 'silent', DATA_DIR: '/tmp/colecta-bench-totals',
+    // The compiled server in a process of its own, as production runs it: the client's work and
+    // garbage here never share its event loop.
+    const port = await freePort();
+    const server = spawnNode('colecta', compiledPath('src/server.js'), {
+      DATABASE_URL: bench.url, SESSION_SECRET: `bench-session-${randomBytes(24).toString('hex')}`,
+      STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: 'whsec_bench', PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production',
     });
-    const container = buildContainer(config, { db, logger: createLogger('silent') });
-    const server: Server = createApp(container).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    ctx.defer(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ctx.defer(() => server.stop());
+    const base = `http://127.0.0.1:${port}`;
+    await waitForOk(`${base}/healthz`, server);
     const { token } = await createApiToken(db, { role: 'admin', label: 'bench' });
     const auth = { authorization: `Bearer ${token}` };
 
@@ -82,9 +83,11 @@ async function runLayout(ctx: BenchContext, CAMPAIGNS: number): Promise<Benchmar
     ];
     const rows: string[][] = [];
     const results: Array<{ name: string; p99: number }> = [];
-    ctx.defer(() => container.outbox.stop());
     for (const r of routes) {
       ctx.progress(`${r.name}: first request to each campaign, then ${REQUESTS} reads, then ${REQUESTS} with a new gift every 20`);
+      // Untimed reads of the demo campaign first: a server answering staff has run this code
+      // before, so "first read" measures a campaign's first read, not the process's first request.
+      for (let i = 0; i < WARMUP_READS; i += 1) await get(r.path(DEMO_CAMPAIGN_SLUG), r.headers);
       const cold: number[] = [];
       for (let i = 1; i <= CAMPAIGNS; i += 1) cold.push(await get(r.path(`bench-${i}`), r.headers));
       const warm: number[] = [];
@@ -110,7 +113,7 @@ async function runLayout(ctx: BenchContext, CAMPAIGNS: number): Promise<Benchmar
       .sum<{ s: number }>('l.gross as s').first();
     if (check.raised !== Number(sum?.s)) problems.push(`totals say ${check.raised}, the ledger sums to ${sum?.s}`);
 
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.stop();
     await bench.drop();
     const table = formatTable(['GET route', 'requests', 'p50 ms', 'p99 ms', 'max ms'], rows);
     const verdict = results.map((r) => `${r.name} p99 ${r.p99.toFixed(1)} ms (${r.p99 < GOAL_P99_MS ? 'meets' : 'misses'} the ${GOAL_P99_MS} ms goal)`).join('; ');
