@@ -38,7 +38,9 @@ async function formFrames(page: Page): Promise<Frame[]> {
   await page.waitForFunction("document.querySelectorAll('iframe').length === 2");
   const frames = page.frames().filter((f) => f.url().includes('/donate/organizer-training'));
   await Promise.all(frames.map((f) => f.waitForSelector('#donate-form')));
-  return frames;
+  // The two iframes load at once, so page.frames() may list them in either order: the Spanish
+  // one (data-lang="es") is the one whose address asks for it.
+  return [...frames].sort((a, b) => Number(new URL(b.url()).searchParams.get('lang') === 'es') - Number(new URL(a.url()).searchParams.get('lang') === 'es'));
 }
 
 describe('the form embedded in another site', () => {
