@@ -60,3 +60,8 @@ export async function campaignProgressSums(
 export async function rebuildLedgerTotals(db: Knex): Promise<void> {
   await db.raw('select ledger_totals_rebuild()');
 }
+
+/** After an organization's time zone changed, in that transaction: its campaigns' sums, by the new zone's months. */
+export async function rebuildOrganizationTotals(tx: Knex, organizationId: string): Promise<void> {
+  await tx.raw('select ledger_totals_rebuild_organization(?)', [organizationId]);
+}

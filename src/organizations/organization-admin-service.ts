@@ -9,6 +9,7 @@ import { readableOrganization, type Principal } from '../staff/principal';
 import {
   findOrganizationRow, listOrganizationRows, organizationHasGifts, organizationsWithGifts, slugTaken, type OrganizationRow,
 } from './organization-repository';
+import { rebuildOrganizationTotals } from '../ledger/ledger-totals-repository';
 import { IDENTITY_FIELDS, type OrganizationCreate, type OrganizationPatch, type OrganizationView } from './organization-schemas';
 
 const mustBeAdmin = (principal: Principal, what: string) => {
@@ -113,6 +114,8 @@ export async function updateOrganization(db: Knex, principal: Principal, slug: s
       await tx('organizations').where({ id: row.id }).update(changes).catch((error: unknown) => {
         throw isUniqueViolation(error) ? slugClash(String(changes.slug)) : error;
       });
+      // The running sums' months are in the organization's zone: a new zone sums them again.
+      if (changes.time_zone !== undefined && changes.time_zone !== row.time_zone) await rebuildOrganizationTotals(tx, row.id);
       const after = await requireRow(tx, String(changes.slug ?? slug));
       await writeAudit(tx, principal, {
         action: 'organization.update_identity', entityType: 'organization', entityId: row.id, organizationId: row.id, before: row, after,
