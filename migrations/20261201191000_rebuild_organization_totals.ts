@@ -7,6 +7,10 @@ import type { Knex } from 'knex';
  * and the statements, which read the zone at the time they are made. The table lock keeps gifts
  * from adding to the sums while they are rebuilt: they wait a moment, then add to the new rows.
  * The supporters' rows (month '') do not depend on the zone and are kept.
+ *
+ * SUMS repeats 20261201140000's on purpose: a migration keeps the SQL it was written with, so a
+ * later edit of the earlier file cannot change what this one did. A new summed column adds a
+ * line to both functions' SUMS, in the migration that adds it.
  */
 const SUMS: ReadonlyArray<[column: string, expression: string]> = [
   ['entries', '1'],

@@ -4,7 +4,6 @@ import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { isPglite } from '../db/knex';
 import { COPY_SELECT_LIST, copyRowValues, SELECT_LIST } from './donation-columns';
-import { CsvLineEnds } from './csv-line-ends';
 
 /** Which entries: from/to are inclusive dates in each entry's organization's time zone. */
 export interface ExportScope {
@@ -109,12 +108,12 @@ export function writesCsvItself(db: Knex, options: RowSourceOptions = {}): boole
 
 /**
  * The export's CSV records (no header) as PostgreSQL's COPY writes them, every cell already
- * formatted and guarded in SQL (COPY_SELECT_LIST), their ends made CRLF; `records` counts them.
+ * formatted and guarded in SQL (COPY_SELECT_LIST), each ended by LF (CsvLineEnds makes it CRLF).
  * COPY takes no parameters, so the scope's values are inlined by knex's quoting (they are
  * checked dates and ids from the database). Destroying the stream ends the COPY and gives the
  * connection back.
  */
-export async function openExportCsv(db: Knex, scope: ExportScope): Promise<{ stream: Readable; lineEnds: CsvLineEnds }> {
+export async function openExportCsv(db: Knex, scope: ExportScope): Promise<Readable> {
   const sql = exportQuery(db, scope, null, true).toString();
   const connection = await db.client.acquireConnection();
   let copy: Readable;
@@ -137,6 +136,5 @@ export async function openExportCsv(db: Knex, scope: ExportScope): Promise<{ str
     }
     void db.client.releaseConnection(connection);
   });
-  const lineEnds = new CsvLineEnds();
-  return { stream: copy, lineEnds };
+  return copy;
 }

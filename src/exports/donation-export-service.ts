@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../lib/errors';
 import { writeAudit, type AuditActor } from '../staff/audit-log';
 import { assertCanRead, readableOrganization, type Principal } from '../staff/principal';
+import { CsvLineEnds } from './csv-line-ends';
 import { csvField, DONATION_EXPORT_HEADER, toCsvLine } from './donation-columns';
 import { openExportCsv, openExportRows, writesCsvItself, type ExportScope, type RowSourceOptions } from './donation-export-query';
 
@@ -102,7 +103,8 @@ export async function prepareDonationExport(
       try {
         if (writesCsvItself(db, options)) {
           // PostgreSQL writes the records (donation-export-query.ts); the header goes first.
-          const { stream, lineEnds } = await openExportCsv(db, scope);
+          const stream = await openExportCsv(db, scope);
+          const lineEnds = new CsvLineEnds();
           try {
             out.write(headerText(request.bom));
             await pipeline(stream, lineEnds, out, { end: writeOptions.end ?? true });

@@ -88,12 +88,6 @@ export async function recordPaymentFacts(ctx: LedgerTx, facts: PaymentFacts): Pr
   }
   const donation = facts.donation?.id === donationId ? facts.donation : await findDonation(tx, donationId);
   if (!donation) throw new Error(`donation ${donationId} named by payment ${row.payment_intent_id} does not exist`);
-  if (row.currency === donation.currency && row.gross !== donation.chargeAmount) {
-    logger.warn({ donationId, chargeId, expected: donation.chargeAmount, got: row.gross }, 'payment differs from the donation');
-  }
-  if (donation.installments != null && row.installment > donation.installments) {
-    logger.error({ donationId, chargeId, installment: row.installment }, 'payment beyond the chosen number of installments');
-  }
   const id = await recordPaymentEntryOnce(tx, ctx.effects, {
     kind: 'payment',
     organizationId: donation.organizationId,
@@ -113,6 +107,13 @@ export async function recordPaymentFacts(ctx: LedgerTx, facts: PaymentFacts): Pr
     stripeBalanceTransactionId: btId,
   });
   if (id === null) return 'already_recorded';
+  // Said once, by the event that records the entry, not again by each replay.
+  if (row.currency === donation.currency && row.gross !== donation.chargeAmount) {
+    logger.warn({ donationId, chargeId, expected: donation.chargeAmount, got: row.gross }, 'payment differs from the donation');
+  }
+  if (donation.installments != null && row.installment > donation.installments) {
+    logger.error({ donationId, chargeId, installment: row.installment }, 'payment beyond the chosen number of installments');
+  }
   logger.info({ donationId, chargeId, installment: row.installment }, 'payment recorded');
   return 'recorded';
 }
