@@ -40,7 +40,7 @@ export function createApp(c: Container): Express {
 
   app.use(healthRoutes({ db: c.db }));
   // Before the JSON parser: the webhook route reads the raw bytes it verifies.
-  app.use(webhookRoutes({ db: c.db, gateway: c.gateway, logger: c.logger }));
+  app.use(webhookRoutes({ gateway: c.gateway, webhooks: c.webhooks }));
   app.use(express.json({ limit: '32kb' }));
   const checkoutDeps = { db: c.db, gateway: c.gateway, publicUrl: c.config.publicUrl, logger: c.logger };
   const checkoutLimits = c.rateLimits.checkout;

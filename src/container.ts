@@ -13,6 +13,7 @@ import { createDemoGateway } from './stripe/demo-gateway';
 import { DemoStore } from './stripe/demo/demo-store';
 import type { PaymentGateway } from './stripe/payment-types';
 import { createStripeGateway } from './stripe/stripe-gateway';
+import { createWebhookQueue, type WebhookQueue } from './stripe/webhook-queue';
 import type { RequestHandler } from 'express';
 import { checkoutRateLimits } from './checkout/checkout-rate-limit';
 import { limiterFactory } from './lib/rate-limits';
@@ -30,6 +31,8 @@ export interface Container {
   readonly renderer: EmailRenderer;
   /** Sends the emails table's queued messages; server.ts starts and stops it, tests drain it. */
   readonly outbox: OutboxWorker;
+  /** Processes Stripe's deliveries, at once or, in a burst, from the stripe_events queue. */
+  readonly webhooks: WebhookQueue;
   /** The fiscal sponsor's statements, journals and their accounts. */
   readonly books: BooksService;
   /** Every rate limit, counted in PostgreSQL when DATABASE_URL is set (shared by instances), else in memory. */
@@ -47,6 +50,8 @@ export interface ContainerOverrides {
   readonly mailTransport?: MailTransport;
   /** Count rate limits in the database even without DATABASE_URL (tests pass their own PostgreSQL db). */
   readonly sharedRateLimits?: boolean;
+  /** Deliveries processed while Stripe waits; beyond them they are queued (tests set 0 to queue every one). */
+  readonly webhookInlineSlots?: number;
 }
 
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
@@ -67,9 +72,13 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   const transport = overrides.mailTransport ?? (config.smtpUrl
     ? smtpTransport(config.smtpUrl)
     : outboxTransport(path.join(config.dataDir, 'outbox'), logger));
+  const webhooks = createWebhookQueue({ db, gateway, logger }, { inlineSlots: overrides.webhookInlineSlots });
   const outbox = createOutboxWorker({
     db, transport, renderer, logger, publicUrl: config.publicUrl, mailFrom: config.mailFrom,
-    beforeSweep: () => sweepLedgerWork({ db, gateway, logger }),
+    beforeSweep: async () => {
+      webhooks.kick();
+      await sweepLedgerWork({ db, gateway, logger });
+    },
   });
   const books = createBooksService(db);
   const limiter = limiterFactory(db, Boolean(config.databaseUrl) || overrides.sharedRateLimits === true);
@@ -78,5 +87,5 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     signIn: signInRateLimits(limiter),
     manageLink: manageLinkRateLimit(limiter),
   };
-  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox, books, rateLimits };
+  return { config, db, gateway, logger, sessionSecret, demo, renderer, webhooks, outbox, books, rateLimits };
 }

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     stopping = true;
     c.logger.info({ signal }, 'shutting down');
     server.close(() => {
-      c.outbox.stop().finally(() => (served?.stop() ?? Promise.resolve())
+      Promise.allSettled([c.webhooks.stop(), c.outbox.stop()]).finally(() => (served?.stop() ?? Promise.resolve())
         .finally(() => c.db.destroy().finally(() => process.exit(0))));
     });
     setTimeout(() => process.exit(1), 10_000).unref();

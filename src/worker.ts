@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     stopping = true;
     c.logger.info({ signal }, 'email worker shutting down');
     clearInterval(alive);
-    c.outbox.stop().finally(() => c.db.destroy().finally(() => process.exit(0)));
+    Promise.allSettled([c.webhooks.stop(), c.outbox.stop()]).finally(() => c.db.destroy().finally(() => process.exit(0)));
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

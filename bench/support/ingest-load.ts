@@ -5,6 +5,7 @@
  * stdout.
  */
 import http from 'node:http';
+import { Client } from 'pg';
 import Stripe from 'stripe';
 
 export interface LoadPlan {
@@ -15,6 +16,12 @@ export interface LoadPlan {
   readonly runTag: string;
   readonly warmupDonationIds: readonly string[];
   readonly donationIds: readonly string[];
+  /**
+   * The service's database: in a burst the service answers some events 'queued' and processes
+   * them after; the generator then waits for that queue to empty, after the warm-up (so the
+   * measured part starts from none) and after the measured part (its processed rate).
+   */
+  readonly queueDatabaseUrl?: string;
 }
 
 export interface LoadResult {
@@ -31,6 +38,11 @@ export interface LoadResult {
   readonly meanBodyBytes: number;
   /** The load generator's own CPU use over the measured part, in % of one core. */
   readonly clientCpuPercent: number;
+  /** Measured events the service answered 'queued' (stored, processed after the answer). */
+  readonly queued: number;
+  /** From the first measured post until the last event was processed (null without queueDatabaseUrl). */
+  readonly processedSeconds: number | null;
+  readonly processedPerSecond: number | null;
 }
 
 interface SignedEvent {
@@ -107,6 +119,7 @@ interface PhaseOutcome {
   readonly seconds: number;
   readonly statuses: Record<string, number>;
   readonly sampleErrors: string[];
+  readonly queued: number;
 }
 
 /** Keeps `concurrency` requests in flight until every event has been answered. */
@@ -115,6 +128,7 @@ async function drive(plan: LoadPlan, agent: http.Agent, events: readonly SignedE
   const latenciesMs = new Float64Array(events.length);
   const statuses: Record<string, number> = {};
   const sampleErrors: string[] = [];
+  let queued = 0;
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < events.length; i = next++) {
@@ -124,6 +138,7 @@ async function drive(plan: LoadPlan, agent: http.Agent, events: readonly SignedE
         const answer = await post(agent, url, events[i] as SignedEvent);
         status = String(answer.status);
         if ((answer.status < 200 || answer.status >= 300) && sampleErrors.length < 5) sampleErrors.push(`${status} ${answer.body.slice(0, 300)}`);
+        if (answer.body.includes('"outcome":"queued"')) queued += 1;
       } catch (error) {
         status = 'network';
         if (sampleErrors.length < 5) sampleErrors.push(`network ${error instanceof Error ? error.message : String(error)}`);
@@ -134,7 +149,7 @@ async function drive(plan: LoadPlan, agent: http.Agent, events: readonly SignedE
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: plan.concurrency }, worker));
-  return { latenciesMs, seconds: (performance.now() - started) / 1000, statuses, sampleErrors };
+  return { latenciesMs, seconds: (performance.now() - started) / 1000, statuses, sampleErrors, queued };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -146,16 +161,36 @@ const non2xxIn = (statuses: Record<string, number>) =>
   Object.entries(statuses).filter(([s]) => !/^2\d\d$/.test(s)).reduce((sum, [, n]) => sum + n, 0);
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
+/** Polls until no accepted event is left unprocessed; gives up (null) after five minutes. */
+async function untilQueueIsEmpty(db: Client | null): Promise<number | null> {
+  if (!db) return null;
+  const deadline = performance.now() + 5 * 60_000;
+  while (performance.now() < deadline) {
+    const { rows } = await db.query<{ n: string }>(
+      'select count(*) as n from stripe_events where processed_at is null and queued_payload is not null and last_error is null');
+    if (Number(rows[0]?.n ?? 0) === 0) return performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return null;
+}
+
 export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency });
   const warmupEvents = signEvents(plan, 'w', plan.warmupDonationIds);
   const events = signEvents(plan, 'm', plan.donationIds);
+  const db = plan.queueDatabaseUrl ? new Client({ connectionString: plan.queueDatabaseUrl }) : null;
+  await db?.connect();
   const warmup = await drive(plan, agent, warmupEvents);
+  await untilQueueIsEmpty(db);
 
   const cpuBefore = process.cpuUsage();
+  const measuredStart = performance.now();
   const measured = await drive(plan, agent, events);
   const cpu = process.cpuUsage(cpuBefore);
+  const emptyAt = await untilQueueIsEmpty(db);
+  await db?.end();
   agent.destroy();
+  const processedSeconds = emptyAt === null ? null : (emptyAt - measuredStart) / 1000;
 
   const sorted = measured.latenciesMs.slice().sort();
   return {
@@ -171,6 +206,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     sampleErrors: [...warmup.sampleErrors, ...measured.sampleErrors].slice(0, 5),
     meanBodyBytes: Math.round(events.reduce((sum, e) => sum + e.body.length, 0) / Math.max(1, events.length)),
     clientCpuPercent: round(((cpu.user + cpu.system) / 1000 / (measured.seconds * 1000)) * 100, 1),
+    queued: measured.queued,
+    processedSeconds: processedSeconds === null ? null : round(processedSeconds, 3),
+    processedPerSecond: processedSeconds === null ? null : round(events.length / processedSeconds, 1),
   };
 }
 

@@ -124,6 +124,8 @@ export async function ignoreIfForeign(deps: ForeignEventDeps, event: VerifiedEve
       attempts: deps.db.raw('stripe_events.attempts + 1'),
       processed_at: deps.db.raw('coalesce(stripe_events.processed_at, now())'),
       ignored_reason: deps.db.raw("coalesce(stripe_events.ignored_reason, 'not_colecta')"),
+      queued_payload: null,
+      next_attempt_at: null,
     });
   return true;
 }

@@ -63,7 +63,9 @@ export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEv
         const retried = await tx('stripe_events')
           .where({ id: event.id })
           .whereNull('processed_at')
-          .update({ attempts: tx.raw('attempts + 1'), processed_at: tx.fn.now(), last_error: null })
+          .update({
+            attempts: tx.raw('attempts + 1'), processed_at: tx.fn.now(), last_error: null, queued_payload: null, next_attempt_at: null,
+          })
           .returning('id');
         if (retried.length === 0) return 'duplicate';
       }

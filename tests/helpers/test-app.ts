@@ -62,6 +62,8 @@ export interface TestAppOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** A database with nothing in it (no demo sponsor, organization or campaign), as on a first start. */
   readonly empty?: boolean;
+  /** Deliveries processed while the sender waits; beyond them they are queued (0: every one is). */
+  readonly webhookInlineSlots?: number;
 }
 
 /** The whole app in-process on port 0, with its own database and Stripe behind nock (or the demo's). */
@@ -93,6 +95,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const container = buildContainer(config, {
     db: testDb.db,
     logger: createLogger('info', sink),
+    ...(options.webhookInlineSlots === undefined ? {} : { webhookInlineSlots: options.webhookInlineSlots }),
     ...(options.demo ? {} : {
       gateway: createStripeGateway({ secretKey: 'sk_test_colecta', webhookSecret: WEBHOOK_SECRET, maxNetworkRetries: 0 }),
     }),
@@ -141,6 +144,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
       await closed;
+      await container.webhooks.stop();
       await container.outbox.stop();
       await testDb.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,90 @@
+import type { Knex } from 'knex';
+import type { VerifiedEvent } from './payment-types';
+
+/** Stripe stops retrying an event after three days; a queued one is given up on at the same age. */
+const GIVE_UP_AFTER = "interval '3 days'";
+/** A claimed event not processed within this long was held by an instance that died. */
+const CLAIM_LEASE = "interval '2 minutes'";
+const FIRST_RETRY_SECONDS = 30;
+const LAST_RETRY_SECONDS = 3600;
+
+interface QueuedPayload {
+  readonly object: unknown;
+  readonly previousAttributes: Readonly<Record<string, unknown>> | null;
+}
+
+function objectIdOf(object: unknown): string | null {
+  const id = (object as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+/**
+ * Stores a verified event for later processing. An event already processed is a duplicate; one
+ * that failed before keeps its retry time, so a redelivery during a burst does not jump the queue.
+ */
+export async function queueEvent(db: Knex, event: VerifiedEvent): Promise<'queued' | 'duplicate'> {
+  const payload: QueuedPayload = { object: event.object, previousAttributes: event.previousAttributes ?? null };
+  const result = await db.raw(
+    `insert into stripe_events (id, type, object_id, livemode, stripe_created_at, attempts, queued_payload, next_attempt_at)
+     values (?, ?, ?, ?, ?, 0, ?, now())
+     on conflict (id) do update
+       set queued_payload = excluded.queued_payload,
+           next_attempt_at = coalesce(stripe_events.next_attempt_at, now())
+       where stripe_events.processed_at is null
+     returning id`,
+    [event.id, event.type, objectIdOf(event.object), event.livemode, event.created, JSON.stringify(payload)],
+  );
+  return result.rows.length > 0 ? 'queued' : 'duplicate';
+}
+
+interface QueuedRow {
+  id: string;
+  type: string;
+  livemode: boolean;
+  stripe_created_at: Date | string;
+  queued_payload: QueuedPayload | string;
+}
+
+/**
+ * Claims up to `limit` queued events that are due, under FOR UPDATE SKIP LOCKED so that two
+ * instances never take the same one; the claim is a lease, so a crashed instance's events come back.
+ */
+export async function claimQueuedEvents(db: Knex, limit: number): Promise<VerifiedEvent[]> {
+  const result = await db.raw<{ rows: QueuedRow[] }>(
+    `update stripe_events set next_attempt_at = now() + ${CLAIM_LEASE}
+     where id in (
+       select id from stripe_events
+       where processed_at is null and queued_payload is not null and next_attempt_at <= now()
+         and received_at > now() - ${GIVE_UP_AFTER}
+       order by next_attempt_at, received_at
+       limit ?
+       for update skip locked)
+     returning id, type, livemode, stripe_created_at, queued_payload`,
+    [limit],
+  );
+  return result.rows.map((row) => {
+    const payload = (typeof row.queued_payload === 'string' ? JSON.parse(row.queued_payload) : row.queued_payload) as QueuedPayload;
+    return {
+      id: row.id, type: row.type, livemode: row.livemode, created: new Date(row.stripe_created_at),
+      object: payload.object, previousAttributes: payload.previousAttributes,
+    };
+  });
+}
+
+/** After a failed attempt: again in 30 s, doubling up to an hour, as Stripe itself would retry. */
+export async function retryQueuedEventLater(db: Knex, id: string): Promise<void> {
+  await db('stripe_events')
+    .where({ id })
+    .whereNull('processed_at')
+    .update({
+      next_attempt_at: db.raw(
+        `now() + least(${LAST_RETRY_SECONDS}, ${FIRST_RETRY_SECONDS} * power(2, greatest(attempts - 1, 0))) * interval '1 second'`,
+      ),
+    });
+}
+
+/** Events accepted but not yet processed. */
+export async function countQueuedEvents(db: Knex): Promise<number> {
+  const row = await db('stripe_events').whereNull('processed_at').whereNotNull('queued_payload').count<{ n: string | number }>('* as n').first();
+  return Number(row?.n ?? 0);
+}

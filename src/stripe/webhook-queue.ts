@@ -1,0 +1,135 @@
+import { claimQueuedEvents, queueEvent, retryQueuedEventLater } from './event-queue-repository';
+import type { VerifiedEvent } from './payment-types';
+import { processEvent, type EventOutcome, type WebhookProcessorDeps } from './webhook-processor';
+
+/** Events one instance processes at once, delivered and queued together. */
+export const DEFAULT_PROCESSING_SLOTS = 8;
+
+export type DeliveryOutcome = EventOutcome | 'queued';
+
+/**
+ * Stripe asks for a quick 2xx and retries what it does not get. A delivery is processed while
+ * it waits when one of the instance's slots is free, as at any ordinary moment, so Stripe's
+ * answer says whether it worked. In a burst beyond the slots, the verified event is stored and
+ * answered 200 at once; the queue processes it as slots free up (here, or in any instance or
+ * worker whose sweep finds it). Processing is the same exactly-once transaction either way.
+ */
+export interface WebhookQueue {
+  deliver(event: VerifiedEvent): Promise<DeliveryOutcome>;
+  /** Starts on whatever is due, without waiting (the worker's tick). */
+  kick(): void;
+  /** Processes everything due until none is left (tests, and the benchmark's end). */
+  drain(): Promise<void>;
+  /** Waits for the events in hand; claims no more. */
+  stop(): Promise<void>;
+}
+
+export interface WebhookQueueOptions {
+  readonly slots?: number;
+  /** Deliveries processed while Stripe waits only while fewer than this many events are in hand (default: every slot). */
+  readonly inlineSlots?: number;
+}
+
+export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQueueOptions = {}): WebhookQueue {
+  const slots = Math.max(1, options.slots ?? DEFAULT_PROCESSING_SLOTS);
+  const inlineSlots = Math.min(slots, options.inlineSlots ?? slots);
+  let busy = 0;
+  let stopped = false;
+  let claiming: Promise<number> | null = null;
+  let claimAgain = false;
+  // Whether a claim may find something: set by this process queueing, by the worker's tick (other
+  // instances' events, a crash's leftovers) and by a full claim; so a quiet delivery claims nothing.
+  let mayHaveQueued = false;
+  let queuedCount = 0;
+  const inHand = new Set<Promise<void>>();
+
+  async function processQueued(event: VerifiedEvent): Promise<void> {
+    try {
+      await processEvent(deps, event);
+    } catch {
+      // processEvent has logged the error and counted the attempt on the event's row.
+      await retryQueuedEventLater(deps.db, event.id).catch((error: unknown) =>
+        deps.logger.error({ err: error, eventId: event.id }, 'could not schedule the queued event again'));
+    }
+  }
+
+  function hold(work: Promise<void>): void {
+    const held = work.finally(() => {
+      busy -= 1;
+      inHand.delete(held);
+      if (mayHaveQueued) void pump();
+    });
+    inHand.add(held);
+  }
+
+  /** Claims as many due events as there are free slots; answers how many. */
+  async function claimOnce(): Promise<number> {
+    const free = slots - busy;
+    if (stopped || free <= 0) return 0;
+    const queuedBefore = queuedCount;
+    let events: VerifiedEvent[] = [];
+    try {
+      events = await claimQueuedEvents(deps.db, free);
+    } catch (error) {
+      deps.logger.error({ err: error }, 'could not claim queued webhook events');
+      return 0;
+    }
+    if (events.length < free && queuedCount === queuedBefore) mayHaveQueued = false;
+    busy += events.length;
+    for (const event of events) hold(processQueued(event));
+    return events.length;
+  }
+
+  function pump(): Promise<number> {
+    if (claiming) {
+      claimAgain = true;
+      return claiming;
+    }
+    claiming = claimOnce().finally(() => {
+      claiming = null;
+      if (claimAgain) {
+        claimAgain = false;
+        void pump();
+      }
+    });
+    return claiming;
+  }
+
+  return {
+    async deliver(event) {
+      if (busy < inlineSlots && !stopped) {
+        busy += 1;
+        try {
+          return await processEvent(deps, event);
+        } finally {
+          busy -= 1;
+          if (mayHaveQueued) void pump();
+        }
+      }
+      const outcome = await queueEvent(deps.db, event);
+      queuedCount += 1;
+      mayHaveQueued = true;
+      void pump();
+      return outcome;
+    },
+    kick() {
+      mayHaveQueued = true;
+      void pump();
+    },
+    async drain() {
+      mayHaveQueued = true;
+      for (;;) {
+        await pump();
+        if (inHand.size > 0) {
+          await Promise.race(inHand);
+        } else if ((await pump()) === 0 && inHand.size === 0) {
+          return;
+        }
+      }
+    },
+    async stop() {
+      stopped = true;
+      await Promise.allSettled([...inHand]);
+    },
+  };
+}
