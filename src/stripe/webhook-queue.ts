@@ -67,7 +67,7 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
     const free = slots - busy;
     if (stopped || free <= 0) return 0;
     const queuedBefore = queuedCount;
-    let events: VerifiedEvent[] = [];
+    let events: VerifiedEvent[];
     try {
       events = await claimQueuedEvents(deps.db, free);
     } catch (error) {
