@@ -19,25 +19,47 @@ export interface TotalsRow {
 /** The summed columns of ledger_totals; one more (a sponsor fee) is one more name here. */
 export const SUMMED = ['entries', 'gross', 'fees', 'net', 'refunded', 'disputed', 'raised', 'sponsor_fee'] as const;
 
+export interface CampaignTotalsRead {
+  readonly rows: TotalsRow[];
+  readonly earmarkIds: ReadonlyArray<{ id: string; code: string }>;
+  /** Monthly supporters by donation status (only the statuses the totals show). */
+  readonly statuses: ReadonlyArray<{ status: string; n: number }>;
+}
+
 /**
  * A campaign's figures from its running sums: the whole, each earmark, each month (in the
- * organization's time zone) and each frequency, from a few hundred rows whatever the ledger's size.
+ * organization's time zone) and each frequency, from a few hundred rows whatever the ledger's
+ * size; with its earmarks' ids and its monthly supporters' counts, in one statement, because a
+ * staff read's time is mostly round trips.
  */
-export async function campaignTotalsRows(db: Knex, campaignId: string, currency: string): Promise<TotalsRow[]> {
+export async function readCampaignTotals(db: Knex, campaignId: string, currency: string): Promise<CampaignTotalsRead> {
   const sums = SUMMED.map((c) => `coalesce(sum(${c}), 0)::bigint as ${c}`).join(', ');
   const { rows } = await db.raw(
-    `select earmark_id, month, frequency, grouping(earmark_id) as ge, grouping(month) as gm, grouping(frequency) as gf, ${sums}
-     from ledger_totals where campaign_id = ? and currency = ? and frequency <> ''
-     group by grouping sets ((), (earmark_id), (month), (frequency))`,
-    [campaignId, currency],
-  ) as { rows: Array<Record<string, unknown>> };
-  return rows.map((r) => ({
-    earmarkId: Number(r.ge) === 0 ? String(r.earmark_id) : null,
-    month: Number(r.gm) === 0 ? String(r.month) : null,
-    frequency: Number(r.gf) === 0 ? String(r.frequency) : null,
-    level: Number(r.ge) === 0 ? 'earmark' : Number(r.gm) === 0 ? 'month' : Number(r.gf) === 0 ? 'frequency' : 'whole',
-    ...Object.fromEntries(SUMMED.map((c) => [c, Number(r[c])])),
-  }) as TotalsRow);
+    `select
+       (select coalesce(json_agg(g), '[]') from (
+          select earmark_id, month, frequency, grouping(earmark_id) as ge, grouping(month) as gm, grouping(frequency) as gf, ${sums}
+          from ledger_totals where campaign_id = :campaign and currency = :currency and frequency <> ''
+          group by grouping sets ((), (earmark_id), (month), (frequency))) g) as rows,
+       (select coalesce(json_agg(json_build_object('id', id, 'code', code)), '[]') from earmarks where campaign_id = :campaign) as earmarks,
+       (select coalesce(json_agg(s), '[]') from (
+          select status, sum(supporters)::bigint as n from campaign_monthly_counts
+          where campaign_id = :campaign and status in ('active', 'failing', 'completed', 'cancelled')
+          group by status) s) as statuses`,
+    { campaign: campaignId, currency },
+  ) as { rows: Array<{ rows: unknown; earmarks: unknown; statuses: unknown }> };
+  const parsed = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as Array<Record<string, unknown>>;
+  const read = rows[0] as { rows: unknown; earmarks: unknown; statuses: unknown };
+  return {
+    rows: parsed(read.rows).map((r) => ({
+      earmarkId: Number(r.ge) === 0 ? String(r.earmark_id) : null,
+      month: Number(r.gm) === 0 ? String(r.month) : null,
+      frequency: Number(r.gf) === 0 ? String(r.frequency) : null,
+      level: Number(r.ge) === 0 ? 'earmark' : Number(r.gm) === 0 ? 'month' : Number(r.gf) === 0 ? 'frequency' : 'whole',
+      ...Object.fromEntries(SUMMED.map((c) => [c, Number(r[c])])),
+    }) as TotalsRow),
+    earmarkIds: parsed(read.earmarks).map((e) => ({ id: String(e.id), code: String(e.code) })),
+    statuses: parsed(read.statuses).map((r) => ({ status: String(r.status), n: Number(r.n) })),
+  };
 }
 
 /** Raised per earmark and distinct supporters who gave, for the public progress. */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CampaignView } from '../campaigns/campaign-admin-schemas';
-import { campaignTotalsRows, type TotalsRow } from './ledger-totals-repository';
+import { readCampaignTotals, type TotalsRow } from './ledger-totals-repository';
 import { VersionedCache } from './versioned-cache';
 
 export interface MoneyFigures {
@@ -49,16 +49,7 @@ export function createTotalsCache(): VersionedCache<unknown> {
 export async function campaignTotals(
   db: Knex, campaign: CampaignView & { id: string; organizationId: string }, _cache: VersionedCache<unknown> | null = null,
 ): Promise<CampaignTotals> {
-  // Three independent reads at once (three pooled connections on PostgreSQL): a read of the
-  // totals waits for one round trip here, not three.
-  const [rows, earmarkIds, statuses] = await Promise.all([
-    campaignTotalsRows(db, campaign.id, campaign.currency),
-    db('earmarks').where({ campaign_id: campaign.id }).select('id', 'code') as Promise<Array<{ id: string; code: string }>>,
-    db('campaign_monthly_counts')
-      .where({ campaign_id: campaign.id })
-      .whereIn('status', ['active', 'failing', 'completed', 'cancelled'])
-      .groupBy('status').select('status', db.raw('sum(supporters)::bigint as n')) as Promise<Array<{ status: string; n: number }>>,
-  ]);
+  const { rows, earmarkIds, statuses } = await readCampaignTotals(db, campaign.id, campaign.currency);
   const whole = rows.find((r) => r.level === 'whole');
   const byEarmark = new Map(rows.filter((r) => r.level === 'earmark').map((r) => [r.earmarkId, r]));
   const months = rows.filter((r) => r.level === 'month')
