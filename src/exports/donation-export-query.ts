@@ -18,6 +18,8 @@ export interface RowSourceOptions {
   readonly batchSize?: number;
   /** On PostgreSQL, rows into JavaScript (as on PGlite) instead of PostgreSQL's own CSV; for tests. */
   readonly rowsOnPostgres?: boolean;
+  /** On PostgreSQL, the fewest entry ids a scope spans for two COPYs at once (default 20,000); for tests. */
+  readonly twoCopiesFromSpan?: number;
 }
 
 // Measured (bench/export): 1000 rows per batch keeps each batch's garbage young; 2000 added
@@ -28,7 +30,7 @@ const EXPORT_MARKER = '/* colecta:donation-export */';
 
 // The first two conditions only let PostgreSQL use the occurred_at index: no time zone is
 // more than a day from UTC, so two days on either side keep every entry the exact test keeps.
-function exportQuery(db: Knex, scope: ExportScope, page: { after: number; limit: number } | null, copy = false) {
+function exportQuery(db: Knex, scope: ExportScope, page: { after: number; limit: number } | null, copy = false, ids: IdRange = {}) {
   const bindings: unknown[] = [scope.from, scope.to, scope.from, scope.to];
   // The marker names the query in pg_stat_activity, whose text is cut after 1 kB.
   let sql = `${EXPORT_MARKER} select
@@ -53,6 +55,14 @@ where le.occurred_at >= ?::date - interval '2 days' and le.occurred_at < ?::date
   if (page) {
     sql += '\n  and le.id > ?';
     bindings.push(page.after);
+  }
+  if (ids.above !== undefined) {
+    sql += '\n  and le.id > ?';
+    bindings.push(ids.above);
+  }
+  if (ids.atMost !== undefined) {
+    sql += '\n  and le.id <= ?';
+    bindings.push(ids.atMost);
   }
   sql += '\norder by le.id';
   if (page) sql += `\nlimit ${page.limit}`;
@@ -106,6 +116,30 @@ export function writesCsvItself(db: Knex, options: RowSourceOptions = {}): boole
   return !isPglite(db) && !options.rowsOnPostgres;
 }
 
+/** Entry ids, for one part of an export written by two COPYs at once. */
+export interface IdRange {
+  readonly above?: number;
+  readonly atMost?: number;
+}
+
+/**
+ * An entry id about halfway through the scope's entries, or null when the scope is too small to
+ * be worth two COPYs. Ids grow with time and the scope is a date range, so the middle of the ids
+ * of its first and last entries (two index look-ups) is close to the middle; a lopsided split
+ * only costs speed, never a row.
+ */
+export async function middleEntryId(db: Knex, scope: ExportScope, minimumSpan = 20_000): Promise<number | null> {
+  const { rows } = await db.raw(
+    `select (select id from ledger_entries where occurred_at >= ?::date - interval '2 days' order by occurred_at, id limit 1) as first,
+       (select id from ledger_entries where occurred_at < ?::date + interval '3 days' order by occurred_at desc, id desc limit 1) as last`,
+    [scope.from, scope.to],
+  ) as { rows: Array<{ first: number | null; last: number | null }> };
+  const first = Number(rows[0]?.first);
+  const last = Number(rows[0]?.last);
+  if (!Number.isFinite(first) || !Number.isFinite(last) || last - first < minimumSpan) return null;
+  return Math.floor((first + last) / 2);
+}
+
 /**
  * The export's CSV records (no header) as PostgreSQL's COPY writes them, every cell already
  * formatted and guarded in SQL (COPY_SELECT_LIST), each ended by LF (CsvLineEnds makes it CRLF).
@@ -113,8 +147,8 @@ export function writesCsvItself(db: Knex, options: RowSourceOptions = {}): boole
  * checked dates and ids from the database). Destroying the stream ends the COPY and gives the
  * connection back.
  */
-export async function openExportCsv(db: Knex, scope: ExportScope): Promise<Readable> {
-  const sql = exportQuery(db, scope, null, true).toString();
+export async function openExportCsv(db: Knex, scope: ExportScope, ids: IdRange = {}): Promise<Readable> {
+  const sql = exportQuery(db, scope, null, true, ids).toString();
   const connection = await db.client.acquireConnection();
   let copy: Readable;
   try {

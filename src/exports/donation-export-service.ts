@@ -6,8 +6,9 @@ import { AppError } from '../lib/errors';
 import { writeAudit, type AuditActor } from '../staff/audit-log';
 import { assertCanRead, readableOrganization, type Principal } from '../staff/principal';
 import { CsvLineEnds } from './csv-line-ends';
+import { openExportCsvInTwo } from './export-copy-in-two';
 import { csvField, DONATION_EXPORT_HEADER, toCsvLine } from './donation-columns';
-import { openExportCsv, openExportRows, writesCsvItself, type ExportScope, type RowSourceOptions } from './donation-export-query';
+import { openExportRows, writesCsvItself, type ExportScope, type RowSourceOptions } from './donation-export-query';
 
 const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug');
@@ -103,7 +104,7 @@ export async function prepareDonationExport(
       try {
         if (writesCsvItself(db, options)) {
           // PostgreSQL writes the records (donation-export-query.ts); the header goes first.
-          const stream = await openExportCsv(db, scope);
+          const stream = await openExportCsvInTwo(db, scope, options.twoCopiesFromSpan);
           const lineEnds = new CsvLineEnds();
           try {
             out.write(headerText(request.bom));

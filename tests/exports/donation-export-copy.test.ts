@@ -23,8 +23,10 @@ function sink(): { out: Writable; text: () => string } {
   return { out, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
-async function exportText(rowsOnPostgres: boolean, bom: boolean): Promise<{ text: string; rows: number }> {
-  const prepared = await prepareDonationExport(app.db, 'operator', { from: '2026-01-01', to: '2026-12-31', bom }, { rowsOnPostgres });
+async function exportText(rowsOnPostgres: boolean, bom: boolean, twoCopiesFromSpan?: number): Promise<{ text: string; rows: number }> {
+  const prepared = await prepareDonationExport(app.db, 'operator', { from: '2026-01-01', to: '2026-12-31', bom }, {
+    rowsOnPostgres, ...(twoCopiesFromSpan === undefined ? {} : { twoCopiesFromSpan }),
+  });
   const { out, text } = sink();
   const { rows } = await prepared.writeTo(out);
   return { text: text(), rows };
@@ -73,9 +75,13 @@ onPostgres('the donation export written by PostgreSQL', () => {
     for (const bom of [false, true]) {
       const fromJs = await exportText(true, bom);
       const fromPostgres = await exportText(false, bom);
+      // Two COPYs at once, split by entry id (6 entries span more than 1 id).
+      const fromTwoCopies = await exportText(false, bom, 1);
       expect(fromJs.rows).toBe(6);
       expect(fromPostgres.rows).toBe(6);
+      expect(fromTwoCopies.rows).toBe(6);
       expect(fromPostgres.text).toBe(fromJs.text);
+      expect(fromTwoCopies.text).toBe(fromJs.text);
     }
     // Not vacuous: the hostile cells really are there, guarded and quoted.
     const { text } = await exportText(false, false);
