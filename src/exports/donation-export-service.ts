@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../lib/errors';
 import { writeAudit, type AuditActor } from '../staff/audit-log';
 import { assertCanRead, readableOrganization, type Principal } from '../staff/principal';
-import { CsvLineEnds } from './csv-line-ends';
-import { openExportCsvInTwo } from './export-copy-in-two';
+import { openExportRecords } from './export-copy-in-two';
 import { csvField, DONATION_EXPORT_HEADER, toCsvLine } from './donation-columns';
 import { openExportRows, writesCsvItself, type ExportScope, type RowSourceOptions } from './donation-export-query';
 
@@ -104,13 +103,12 @@ export async function prepareDonationExport(
       try {
         if (writesCsvItself(db, options)) {
           // PostgreSQL writes the records (donation-export-query.ts); the header goes first.
-          const stream = await openExportCsvInTwo(db, scope, options.twoCopiesFromSpan);
-          const lineEnds = new CsvLineEnds();
+          const records = await openExportRecords(db, scope, options.twoCopiesFromSpan);
           try {
             out.write(headerText(request.bom));
-            await pipeline(stream, lineEnds, out, { end: writeOptions.end ?? true });
+            await pipeline(records.stream, out, { end: writeOptions.end ?? true });
           } finally {
-            counter.rows = lineEnds.records;
+            counter.rows = records.count();
           }
         } else {
           const rows = await openExportRows(db, scope, options);
