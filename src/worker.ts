@@ -4,7 +4,8 @@ import { migrateLatest } from './db/migrate';
 
 /**
  * `npm run worker`: the email worker alone, for deployments whose web instances run with
- * RUN_WORKER=false. Any number may run: each claims messages with FOR UPDATE SKIP LOCKED.
+ * RUN_WORKER=false. Any number may run: each claims messages with FOR UPDATE SKIP LOCKED. Its
+ * tick also takes queued webhook events that no web instance has processed (one stopped).
  */
 async function main(): Promise<void> {
   const config = loadConfig();

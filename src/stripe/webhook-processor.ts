@@ -35,12 +35,17 @@ function eventRow(event: VerifiedEvent) {
  * before it; writes are jobs recorded in it and run after commit (applyEffects), as are the
  * receipt numbers and milestone checks, so a gift never waits on another gift's commit.
  */
-export async function processEvent(deps: WebhookProcessorDeps, event: VerifiedEvent): Promise<EventOutcome> {
+export async function processEvent(
+  deps: WebhookProcessorDeps, event: VerifiedEvent, options: { claimedUnprocessed?: boolean } = {},
+): Promise<EventOutcome> {
   const logger = deps.logger.child({ eventId: event.id, eventType: event.type });
   const handler = (deps.handlers ?? webhookHandlers)[event.type];
 
-  const seen = await deps.db('stripe_events').where({ id: event.id }).first('processed_at');
-  if (seen?.processed_at) return 'duplicate';
+  // A queued event was claimed because it is unprocessed; a delivery asks (a replay stops here).
+  if (!options.claimedUnprocessed) {
+    const seen = await deps.db('stripe_events').where({ id: event.id }).first('processed_at');
+    if (seen?.processed_at) return 'duplicate';
+  }
 
   try {
     // A shared Stripe account: events about payments Colecta never made are answered 200 at once.

@@ -45,7 +45,7 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
 
   async function processQueued(event: VerifiedEvent): Promise<void> {
     try {
-      await processEvent(deps, event);
+      await processEvent(deps, event, { claimedUnprocessed: true });
     } catch {
       // processEvent has logged the error and counted the attempt on the event's row.
       await retryQueuedEventLater(deps.db, event.id).catch((error: unknown) =>
