@@ -90,7 +90,7 @@ function loggedProblems(child: TsxChild): { count: number; top: string[] } {
 }
 
 async function runService(ctx: BenchContext, bench: BenchDatabase, plan: Omit<LoadPlan, 'url'>) {
-  const stripe = await startFakeStripe();
+  const stripe = await startFakeStripe(plan);
   ctx.defer(() => stripe.close());
   const port = await freePort();
   ctx.progress(`starting the service on port ${port} (fake Stripe at ${stripe.url})`);

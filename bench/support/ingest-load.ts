@@ -7,6 +7,7 @@
 import http from 'node:http';
 import { Client } from 'pg';
 import Stripe from 'stripe';
+import { eventSuffix } from './ingest-ids';
 
 export interface LoadPlan {
   readonly url: string;
@@ -91,7 +92,7 @@ function invoicePaidEvent(suffix: string, donationId: string, at: number): objec
 function signEvents(plan: LoadPlan, phase: 'w' | 'm', donationIds: readonly string[]): SignedEvent[] {
   const at = Math.floor(Date.now() / 1000);
   return donationIds.map((donationId, i) => {
-    const payload = JSON.stringify(invoicePaidEvent(`${plan.runTag}${phase}${String(i).padStart(6, '0')}`, donationId, at));
+    const payload = JSON.stringify(invoicePaidEvent(eventSuffix(plan.runTag, phase, i), donationId, at));
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: plan.webhookSecret });
     return { body: Buffer.from(payload), signature };
   });
