@@ -55,7 +55,6 @@ export async function claimQueuedEvents(db: Knex, limit: number): Promise<Verifi
      where id in (
        select id from stripe_events
        where processed_at is null and queued_payload is not null and next_attempt_at <= now()
-         and received_at > now() - ${GIVE_UP_AFTER}
        order by next_attempt_at, received_at
        limit ?
        for update skip locked)
@@ -71,15 +70,19 @@ export async function claimQueuedEvents(db: Knex, limit: number): Promise<Verifi
   });
 }
 
-/** After a failed attempt: again in 30 s, doubling up to an hour, as Stripe itself would retry. */
+/**
+ * After a failed attempt: again in 30 s, doubling up to an hour, as Stripe itself would retry.
+ * After three days it is given up: the row keeps its error for staff, the payload is deleted.
+ */
 export async function retryQueuedEventLater(db: Knex, id: string): Promise<void> {
+  const givenUp = `received_at <= now() - ${GIVE_UP_AFTER}`;
   await db('stripe_events')
     .where({ id })
     .whereNull('processed_at')
     .update({
-      next_attempt_at: db.raw(
-        `now() + least(${LAST_RETRY_SECONDS}, ${FIRST_RETRY_SECONDS} * power(2, greatest(attempts - 1, 0))) * interval '1 second'`,
-      ),
+      next_attempt_at: db.raw(`case when ${givenUp} then null else
+        now() + least(${LAST_RETRY_SECONDS}, ${FIRST_RETRY_SECONDS} * power(2, greatest(attempts - 1, 0))) * interval '1 second' end`),
+      queued_payload: db.raw(`case when ${givenUp} then null else queued_payload end`),
     });
 }
 

@@ -66,6 +66,21 @@ describe('a delivery beyond the processing slots', () => {
     expect(await eventRow(res.eventId)).toMatchObject({ attempts: 2, last_error: null, queued_payload: null });
   });
 
+  it('gives up on an event still failing three days after it came: its error stays, its payload goes', async () => {
+    const { donationId, session, intent } = await paidSession(2650);
+    t.stripe.failNext.set(`/v1/payment_intents/${intent.id}`, 2);
+    const res = await t.app.sendEvent('checkout.session.completed', session);
+    await drain();
+    await t.app.db('stripe_events').where({ id: res.eventId })
+      .update({ received_at: t.app.db.raw("now() - interval '3 days 1 minute'"), next_attempt_at: t.app.db.raw("now() - interval '1 second'") });
+    await drain();
+    const row = await eventRow(res.eventId);
+    expect(row).toMatchObject({ processed_at: null, attempts: 2, queued_payload: null, next_attempt_at: null });
+    expect(row.last_error).toMatch(/Stripe is having a moment/);
+    await drain();
+    expect(await ledgerFor(t.app.db, donationId)).toHaveLength(0);
+  });
+
   it('takes back an event whose instance died while holding it, once its claim has run out', async () => {
     const { donationId, session } = await paidSession(2700);
     const id = 'evt_test_claimed_by_the_dead';
