@@ -5,12 +5,12 @@ import { createStripeGateway } from '../../src/stripe/stripe-gateway';
 import {
   addEntry, buildCampaign, buildDonation, buildOrganization, buildSupporter, fakeStripeId, type DonationRef,
 } from '../factories/ledger-world';
-import { balanceTransaction, PayoutWorld } from '../helpers/payout-world';
+import { StripeWorld } from '../helpers/stripe-world';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { asObjects, getCsv, tokenFor } from './export-client';
 
 let app: TestApp;
-let stripe: PayoutWorld;
+let stripe: StripeWorld;
 let donation: DonationRef;
 beforeAll(async () => {
   app = await startTestApp();
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 beforeEach(() => {
-  stripe = new PayoutWorld();
+  stripe = new StripeWorld();
 });
 afterEach(() => stripe.close());
 
@@ -39,7 +39,7 @@ async function ledgerWithTransactions(count: number): Promise<{ transactions: St
     entryIds.push(await addEntry(app.db, donation, {
       kind, gross, fee, occurredAt: new Date('2026-11-02T18:00:00Z'), stripeChargeId: fakeStripeId('ch'), stripeBalanceTransactionId: txn,
     }));
-    transactions.push(balanceTransaction(txn, { amount: gross, fee, type }));
+    transactions.push(stripe.balanceTransaction(txn, { amount: gross, fee, type }));
     net += gross - fee;
   }
   return { transactions, entryIds, net };
@@ -59,8 +59,8 @@ jest.setTimeout(120_000);
 describe('payout reconciliation', () => {
   it('on payout.paid reads every page of the payout\'s balance transactions and links each to its ledger entry', async () => {
     const { transactions, entryIds, net } = await ledgerWithTransactions(230);
-    const unknown = balanceTransaction(fakeStripeId('txn'), { amount: 777, fee: 53, type: 'charge', source: 'ch_not_ours' });
-    const payout = stripe.addPayout({ id: 'po_test_threepages', amount: net + 724 }, [...transactions, unknown]);
+    const unknown = stripe.balanceTransaction(fakeStripeId('txn'), { amount: 777, fee: 53, type: 'charge', source: 'ch_not_ours' });
+    const payout = stripe.payout({ id: 'po_test_threepages', amount: net + 724 }, [...transactions, unknown]);
 
     const eventId = await app.deliver('payout.paid', payout);
 
@@ -109,8 +109,8 @@ describe('payout reconciliation', () => {
   it('links an entry recorded after the payout when the payout is reconciled again from the command line', async () => {
     const { transactions } = await ledgerWithTransactions(2);
     const late = fakeStripeId('txn');
-    const lateTransaction = balanceTransaction(late, { amount: 3000, fee: 117, type: 'charge' });
-    const payout = stripe.addPayout({ id: 'po_test_late', amount: 5000 }, [...transactions, lateTransaction]);
+    const lateTransaction = stripe.balanceTransaction(late, { amount: 3000, fee: 117, type: 'charge' });
+    const payout = stripe.payout({ id: 'po_test_late', amount: 5000 }, [...transactions, lateTransaction]);
     await app.deliver('payout.paid', payout);
     expect((await tables('po_test_late')).links.filter((l) => l.ledger_entry_id === null)).toHaveLength(1);
 
@@ -126,8 +126,8 @@ describe('payout reconciliation', () => {
 
   it('records nothing when Stripe fails mid-listing, and the whole payout when Stripe delivers the event again', async () => {
     const { transactions } = await ledgerWithTransactions(120);
-    const payout = stripe.addPayout({ id: 'po_test_retry', amount: 1 }, transactions);
-    stripe.failPageNumbers = new Set([2]);
+    const payout = stripe.payout({ id: 'po_test_retry', amount: 1 }, transactions);
+    stripe.failRequests('/v1/balance_transactions', 2);
 
     const failed = await app.sendEvent('payout.paid', payout);
     expect(failed.status).toBe(500);

@@ -189,6 +189,30 @@ export class FakeStripe extends StripeApi {
     return dispute;
   }
 
+  /** A balance transaction in the available balance, `net` its amount less its fee unless given. */
+  balanceTransaction(id: string, overrides: Record<string, unknown> = {}): StripeObject {
+    const amount = (overrides.amount as number | undefined) ?? 2000;
+    const fee = (overrides.fee as number | undefined) ?? 0;
+    return this.put(fixture('balance_transaction', { id, status: 'available', net: amount - fee, ...overrides }));
+  }
+
+  /**
+   * A payout (the fixture's, with `overrides`) of `transactions`, plus its own balance
+   * transaction, the withdrawal, created with it. GET /v1/balance_transactions?payout=… pages
+   * them all newest first: the withdrawal, then by `created`, those of the same second in the order given.
+   */
+  payout(overrides: Record<string, unknown>, transactions: readonly StripeObject[]): StripeObject {
+    const payout = this.put(fixture('payout', { id: newId('po'), balance_transaction: newId('txn'), ...overrides }));
+    const amount = payout.amount as number;
+    const withdrawal = fixture('balance_transaction', {
+      id: payout.balance_transaction, amount: -amount, fee: 0, net: -amount, currency: payout.currency, type: 'payout',
+      reporting_category: 'payout', source: payout.id, fee_details: [], status: 'available', created: payout.created,
+      available_on: payout.created,
+    });
+    for (const bt of [withdrawal, ...transactions]) this.objects.file('balanceTransactionsOfPayout', payout.id, bt);
+    return payout;
+  }
+
   /**
    * The payments Stripe would take under the schedule after its first phase: one at the start
    * of each month of every phase that is not a trial, at that phase's amount.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fixture, type StripeObject } from '../fixtures/stripe';
 import { addMonthsUtc } from '../../src/lib/months';
-import { ObjectStore } from './object-store';
+import { ObjectStore, type ListName } from './object-store';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -18,6 +18,13 @@ export interface Answer {
   readonly route: string | null;
 }
 
+/** One request for a page of balance transactions, as its query named it. */
+export interface PageRequest {
+  readonly payout: string | null;
+  readonly limit: string | null;
+  readonly startingAfter: string | null;
+}
+
 type Reply = readonly [number, unknown];
 type Handler = (request: RecordedRequest, id: string) => Reply;
 
@@ -27,10 +34,13 @@ export const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const list = (url: string, data: unknown[]) => ({ object: 'list', data, has_more: false, url });
 const notFound = (path: string): Reply =>
   [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such object: ${path}` } }];
-const badRequest = (message: string): Reply => [400, { error: { type: 'invalid_request_error', message } }];
+const badRequest = (message: string, param?: string): Reply => [400, { error: { type: 'invalid_request_error', message, ...(param ? { param } : {}) } }];
+const missingParam = (param: string, what: string, id: string): Reply =>
+  [400, { error: { type: 'invalid_request_error', code: 'resource_missing', param, message: `No such ${what}: '${id}'` } }];
+const stripeHavingAMoment: Reply = [500, { error: { type: 'api_error', message: 'Stripe is having a moment' } }];
 /** The SDK sends expand[0]=… (or expand[]=…), in the query string of a GET and in the form of a POST. */
 const expandsOf = (params: Iterable<[string, string]>) => [...params].filter(([k]) => k.startsWith('expand[')).map(([, v]) => v);
-const RETRIEVABLE = ['balance_transactions', 'subscriptions', 'subscription_schedules', 'charges', 'invoices', 'setup_intents', 'payment_methods'];
+const RETRIEVABLE = ['balance_transactions', 'payouts', 'subscriptions', 'subscription_schedules', 'charges', 'invoices', 'setup_intents', 'payment_methods'];
 
 /**
  * Stripe's API (version 2026-10-28.endive) over the objects the fake holds: the calls Colecta
@@ -45,6 +55,7 @@ export class StripeApi {
   /** The `previous_attributes` of each subscription update Colecta asked for, in order. */
   readonly subscriptionUpdates: Array<{ id: string; previous: Record<string, unknown> }> = [];
   private readonly refundsByKey = new Map<string, string>();
+  private readonly failing = new Map<string, { seen: number; numbers: ReadonlySet<number> }>();
   private readonly routes: Array<{ readonly method: string; readonly segments: string[]; readonly route: string; readonly handle: Handler }> = [];
 
   /** `recordRequests: false` keeps no log of requests (`calls` finds none): for a long benchmark. */
@@ -65,6 +76,13 @@ export class StripeApi {
     });
     on('GET', '/v1/refunds', (r) => [200, this.expand(list('/v1/refunds', this.objects.find('refundsOfCharge', r.query.get('charge'))), r)]);
     on('POST', '/v1/refunds', (r) => this.createRefund(r));
+    on('GET', '/v1/balance_transactions', (r) => {
+      const payout = r.query.get('payout');
+      // Colecta lists balance transactions by payout only; the fake keeps no list of them all.
+      if (!payout) return badRequest('The fake Stripe lists balance transactions by payout only: pass payout', 'payout');
+      if (this.objects.get(payout)?.object !== 'payout') return missingParam('payout', 'payout', payout);
+      return this.page('/v1/balance_transactions', 'balanceTransactionsOfPayout', payout, r);
+    });
     on('GET', '/v1/invoices', (r) => {
       const status = r.query.get('status');
       const data = this.objects.find('invoicesOfSubscription', r.query.get('subscription')).filter((o) => !status || o.status === status);
@@ -86,10 +104,15 @@ export class StripeApi {
   answer(method: string, url: URL, body: Record<string, string>, idempotencyKey?: string): Answer {
     const request: RecordedRequest = { method, path: url.pathname, query: url.searchParams, body, idempotencyKey };
     if (this.options.recordRequests !== false) this.requests.push(request);
+    const failing = this.failing.get(request.path);
+    if (failing) {
+      failing.seen += 1;
+      if (failing.numbers.has(failing.seen)) return { status: stripeHavingAMoment[0], body: stripeHavingAMoment[1], route: null };
+    }
     const failures = this.failNext.get(request.path) ?? 0;
     if (failures > 0) {
       this.failNext.set(request.path, failures - 1);
-      return { status: 500, body: { error: { type: 'api_error', message: 'Stripe is having a moment' } }, route: null };
+      return { status: stripeHavingAMoment[0], body: stripeHavingAMoment[1], route: null };
     }
     const segments = request.path.split('/');
     for (const route of this.routes) {
@@ -100,6 +123,20 @@ export class StripeApi {
     }
     const [status, answer] = notFound(request.path);
     return { status, body: answer, route: null };
+  }
+
+  /**
+   * Answers these requests to `path` with a 500, counted from the next one (1): failRequests(path, 2)
+   * lets the next request through and fails the one after it, as Stripe failing mid-listing.
+   */
+  failRequests(path: string, ...numbers: number[]): void {
+    this.failing.set(path, { seen: 0, numbers: new Set(numbers) });
+  }
+
+  /** Each page of balance transactions asked for, in order, failed or not (none when requests are not recorded). */
+  get pages(): PageRequest[] {
+    return this.requests.filter((r) => r.method === 'GET' && r.path === '/v1/balance_transactions')
+      .map((r) => ({ payout: r.query.get('payout'), limit: r.query.get('limit'), startingAfter: r.query.get('starting_after') }));
   }
 
   calls(method: string, pathPrefix: string): RecordedRequest[] {
@@ -115,6 +152,25 @@ export class StripeApi {
   protected put(object: StripeObject): StripeObject {
     this.objects.set(object.id, object);
     return object;
+  }
+
+  /**
+   * One page of a list, as Stripe's list API answers: newest first, `limit` (default 10, 1 to
+   * 100) objects after `starting_after` (or before `ending_before`), `has_more` when more follow.
+   */
+  private page(url: string, list: ListName, key: string, request: RecordedRequest): Reply {
+    const limitParam = request.query.get('limit');
+    const limit = limitParam === null ? 10 : Number(limitParam);
+    if (!Number.isInteger(limit)) return badRequest(`Invalid integer: ${limitParam}`, 'limit');
+    if (limit < 1) return badRequest('This value must be greater than or equal to 1.', 'limit');
+    if (limit > 100) return badRequest('This value must be less than or equal to 100.', 'limit');
+    const startingAfter = request.query.get('starting_after');
+    const endingBefore = request.query.get('ending_before');
+    if (startingAfter && endingBefore) return badRequest('You may only specify one of these parameters: ending_before, starting_after.');
+    const found = this.objects.page(list, key, { limit, startingAfter, endingBefore });
+    const cursor = startingAfter ? 'starting_after' : 'ending_before';
+    if (!found) return missingParam(cursor, 'object', request.query.get(cursor) ?? '');
+    return [200, this.expand({ object: 'list', data: found.data, has_more: found.hasMore, url }, request)];
   }
 
   private retrieve(id: string, request: RecordedRequest): Reply {
