@@ -21,6 +21,7 @@ import { createDemoGateway } from './stripe/demo-gateway';
 import { DemoStore } from './stripe/demo/demo-store';
 import type { PaymentGateway } from './stripe/payment-types';
 import { createStripeGateway } from './stripe/stripe-gateway';
+import { createStaffServices, type StaffServices } from './staff/staff-services';
 import type { RequestHandler } from 'express';
 import { checkoutRateLimits } from './checkout/checkout-rate-limit';
 import { limiterFactory } from './lib/rate-limits';
@@ -49,6 +50,8 @@ export interface Container {
   readonly unsubscribe: UnsubscribeService;
   readonly manage: ManageService;
   readonly myGifts: MyGiftsService;
+  /** The /admin pages' and /api/admin's services, one per feature. */
+  readonly staff: StaffServices;
   /** Every rate limit, counted in PostgreSQL when DATABASE_URL is set (shared by instances), else in memory. */
   readonly rateLimits: {
     readonly checkout: RequestHandler[];
@@ -100,11 +103,12 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     manage: createManageService(db, logger),
     myGifts: createMyGiftsService({ db, gateway, logger }),
   };
+  const staff = createStaffServices({ db, gateway, logger });
   const limiter = limiterFactory(db, Boolean(config.databaseUrl) || overrides.sharedRateLimits === true);
   const rateLimits = {
     checkout: checkoutRateLimits(config.checkoutLimits, limiter),
     signIn: signInRateLimits(limiter),
     manageLink: manageLinkRateLimit(limiter),
   };
-  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox, books, ...publicServices, rateLimits };
+  return { config, db, gateway, logger, sessionSecret, demo, renderer, outbox, books, ...publicServices, staff, rateLimits };
 }
