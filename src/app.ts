@@ -38,23 +38,22 @@ export function createApp(c: Container): Express {
   }));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(["'self'"]) } }));
 
-  app.use(healthRoutes({ db: c.db }));
+  app.use(healthRoutes({ health: c.health }));
   // Before the JSON parser: the webhook route reads the raw bytes it verifies.
   app.use(webhookRoutes({ gateway: c.gateway, webhooks: c.webhooks }));
   app.use(express.json({ limit: '32kb' }));
-  const checkoutDeps = { db: c.db, gateway: c.gateway, publicUrl: c.config.publicUrl, logger: c.logger };
   const checkoutLimits = c.rateLimits.checkout;
-  app.use(checkoutRoutes(checkoutDeps, checkoutLimits));
+  app.use(checkoutRoutes({ checkout: c.checkout }, checkoutLimits));
   app.use(assetRoutes());
-  app.use(thanksRoutes({ db: c.db }));
-  app.use(formRoutes({ ...checkoutDeps, limits: checkoutLimits }));
+  app.use(thanksRoutes({ thanks: c.thanks }));
+  app.use(formRoutes({ forms: c.forms, limits: checkoutLimits }));
   if (c.demo) app.use(demoCheckoutRoutes(c.demo));
-  app.use(widgetRoutes({ db: c.db }));
-  app.use(progressRoutes({ db: c.db }));
-  app.use(unsubscribeRoutes({ db: c.db }));
-  app.use(myGiftsRoutes({ db: c.db, gateway: c.gateway, logger: c.logger, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret }));
+  app.use(widgetRoutes({ forms: c.forms }));
+  app.use(progressRoutes({ progress: c.progress }));
+  app.use(unsubscribeRoutes({ unsubscribe: c.unsubscribe }));
+  app.use(myGiftsRoutes({ myGifts: c.myGifts, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret }));
   app.use(manageRoutes({
-    db: c.db, logger: c.logger, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret, limit: c.rateLimits.manageLink,
+    manage: c.manage, publicUrl: c.config.publicUrl, sessionSecret: c.sessionSecret, limit: c.rateLimits.manageLink,
   }));
   const staffDeps = staffDepsOf(c);
   app.use(staffRoutes(staffDeps));

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { createBooksService, type BooksService } from './books/books-service';
+import { createCheckoutService, type CheckoutService } from './checkout/checkout-service';
+import { createDonationFormService, type DonationFormService } from './donate/form-service';
+import { createThanksService, type ThanksService } from './donate/thanks-service';
+import { createHealthService, type HealthService } from './health-service';
+import { createProgressService, type ProgressService } from './ledger/progress-service';
+import { createManageService, type ManageService } from './supporters/manage-service';
+import { createMyGiftsService, type MyGiftsService } from './supporters/my-gifts-service';
+import { createUnsubscribeService, type UnsubscribeService } from './supporters/unsubscribe-service';
 import type { Config } from './config';
 import { createDb } from './db/knex';
 import { outboxTransport, smtpTransport, type MailTransport } from './email/mail-transport';
@@ -14,6 +22,7 @@ import { DemoStore } from './stripe/demo/demo-store';
 import type { PaymentGateway } from './stripe/payment-types';
 import { createStripeGateway } from './stripe/stripe-gateway';
 import { createWebhookQueue, type WebhookQueue } from './stripe/webhook-queue';
+import { createStaffServices, type StaffServices } from './staff/staff-services';
 import type { RequestHandler } from 'express';
 import { checkoutRateLimits } from './checkout/checkout-rate-limit';
 import { limiterFactory } from './lib/rate-limits';
@@ -35,6 +44,17 @@ export interface Container {
   readonly webhooks: WebhookQueue;
   /** The fiscal sponsor's statements, journals and their accounts. */
   readonly books: BooksService;
+  readonly health: HealthService;
+  /** The public side: checkout, the form and widget, progress, thank-you, unsubscribe, manage and "my gifts". */
+  readonly checkout: CheckoutService;
+  readonly forms: DonationFormService;
+  readonly progress: ProgressService;
+  readonly thanks: ThanksService;
+  readonly unsubscribe: UnsubscribeService;
+  readonly manage: ManageService;
+  readonly myGifts: MyGiftsService;
+  /** The /admin pages' and /api/admin's services, one per feature. */
+  readonly staff: StaffServices;
   /** Every rate limit, counted in PostgreSQL when DATABASE_URL is set (shared by instances), else in memory. */
   readonly rateLimits: {
     readonly checkout: RequestHandler[];
@@ -81,11 +101,23 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     },
   });
   const books = createBooksService(db);
+  const checkoutDeps = { db, gateway, publicUrl: config.publicUrl, logger };
+  const publicServices = {
+    health: createHealthService(db),
+    checkout: createCheckoutService(checkoutDeps),
+    forms: createDonationFormService(checkoutDeps),
+    progress: createProgressService(db),
+    thanks: createThanksService(db),
+    unsubscribe: createUnsubscribeService(db),
+    manage: createManageService(db, logger),
+    myGifts: createMyGiftsService({ db, gateway, logger }),
+  };
+  const staff = createStaffServices({ db, gateway, logger });
   const limiter = limiterFactory(db, Boolean(config.databaseUrl) || overrides.sharedRateLimits === true);
   const rateLimits = {
     checkout: checkoutRateLimits(config.checkoutLimits, limiter),
     signIn: signInRateLimits(limiter),
     manageLink: manageLinkRateLimit(limiter),
   };
-  return { config, db, gateway, logger, sessionSecret, demo, renderer, webhooks, outbox, books, rateLimits };
+  return { config, db, gateway, logger, sessionSecret, demo, renderer, webhooks, outbox, books, ...publicServices, staff, rateLimits };
 }

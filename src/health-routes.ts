@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import type { Knex } from 'knex';
+import type { HealthService } from './health-service';
 
-export function healthRoutes(deps: { db: Knex }): Router {
+export function healthRoutes(deps: { health: HealthService }): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
     try {
       await Promise.race([
-        deps.db.raw('select 1'),
+        deps.health.databaseAnswers(),
         new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2000).unref()),
       ]);
       res.json({ status: 'ok' });

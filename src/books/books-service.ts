@@ -26,6 +26,8 @@ export interface BooksService {
   journalCsv(reader: Reader, request: JournalRequest & { bom?: boolean }): Promise<FileAnswer>;
   settings(): Promise<BookSettings>;
   updateSettings(principal: Principal, patch: BookSettingsPatch): Promise<BookSettings>;
+  /** Every earmark code in use, each once, for the accounts form. */
+  earmarkCodes(): Promise<string[]>;
 }
 
 export function createBooksService(db: Knex): BooksService {
@@ -50,5 +52,6 @@ export function createBooksService(db: Knex): BooksService {
     },
     settings: () => readBookSettings(db),
     updateSettings: (principal, patch) => updateBookSettings(db, principal, patch),
+    earmarkCodes: () => db('earmarks').distinct('code').orderBy('code').pluck('code'),
   };
 }

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { monthlySupporters } from '../donations/monthly-supporters';
+import { bindDb } from '../db/bind-db';
 import { AppError } from '../lib/errors';
 import { writeAudit } from '../staff/audit-log';
 import { assertCanRead, assertCanWrite, readableOrganization, type Principal } from '../staff/principal';
@@ -123,3 +125,17 @@ export async function updateCampaign(db: Knex, principal: Principal, slug: strin
     return stripInternal(after);
   });
 }
+
+/** The staff's campaigns: list, read, create, change, and their monthly supporters. */
+export function createCampaignAdminService(db: Knex) {
+  return {
+    ...bindDb(db, { listCampaigns, readCampaign, createCampaign, updateCampaign, monthlySupporters }),
+    /** The currency a typed amount is read in; undefined for an unknown campaign. */
+    async currencyOf(slug: string): Promise<string | undefined> {
+      const row = await db('campaigns').where({ slug }).first('currency');
+      return row?.currency;
+    },
+  };
+}
+
+export type CampaignAdminService = ReturnType<typeof createCampaignAdminService>;

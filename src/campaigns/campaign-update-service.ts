@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { countUpdateAudience, listCampaignUpdates } from './campaign-update-audience';
+import { bindDb } from '../db/bind-db';
 import { queueCampaignBroadcast } from '../email/email-queue';
 import { AppError } from '../lib/errors';
 import { writeAudit } from '../staff/audit-log';
@@ -47,3 +49,8 @@ export async function postCampaignUpdate(
     return { id: row.id, campaign: campaign.slug, recipients, postedAt: row.posted_at };
   });
 }
+
+/** Progress updates: who would get one, the ones posted, and posting one. */
+export const createCampaignUpdateService = (db: Knex) => bindDb(db, { postCampaignUpdate, listCampaignUpdates, countUpdateAudience });
+
+export type CampaignUpdateService = ReturnType<typeof createCampaignUpdateService>;

@@ -103,3 +103,12 @@ export async function startCheckout(deps: CheckoutDeps, req: CheckoutRequest): P
   deps.logger.info({ donationId, checkoutSessionId: session.id, frequency: req.frequency }, 'checkout session created');
   return { id: session.id, url: session.url, donationId };
 }
+
+/** The JSON API's checkout: a supporter's choice to a Checkout Session. */
+export interface CheckoutService {
+  startCheckout(req: CheckoutRequest): Promise<CheckoutResult>;
+}
+
+export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
+  return { startCheckout: (req) => startCheckout(deps, req) };
+}

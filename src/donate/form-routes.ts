@@ -1,13 +1,12 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { RateLimitedError } from '../checkout/checkout-rate-limit';
-import type { CheckoutDeps } from '../checkout/checkout-service';
 import { formatTime, pickLocale, translate, type Locale } from '../lib/i18n';
 import { fromDecimalString, toDecimalString } from '../lib/money';
 import { parseOr422 } from '../lib/validation';
 import { sendPage } from '../web/send-page';
 import { EMPTY_FORM, formBodySchema, type FormValues } from './form-input';
-import { loadFormContext, submitDonationForm, type FormContext } from './form-service';
+import type { DonationFormService, FormContext } from './form-service';
 import { buildFormModel, type FieldErrors } from './form-view-model';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a campaign slug');
@@ -21,7 +20,8 @@ const querySchema = z.object({
   embed: z.literal('1').optional().catch(undefined),
 });
 
-export interface FormRouteDeps extends CheckoutDeps {
+export interface FormRouteDeps {
+  readonly forms: DonationFormService;
   /** The checkout rate limits, shared with the JSON API. */
   readonly limits: readonly RequestHandler[];
 }
@@ -64,7 +64,7 @@ export function formRoutes(deps: FormRouteDeps): Router {
     const { campaign } = parseOr422(paramsSchema, req.params);
     const query = querySchema.parse(req.query);
     const locale = localeOf(req);
-    const ctx = await loadFormContext(deps.db, campaign, locale);
+    const ctx = await deps.forms.loadFormContext(campaign, locale);
     res.set('Cache-Control', 'no-store');
     answer(req, res, ctx, locale, {
       status: 200, values: preselected(ctx, query), errors: {}, ...(ctx.open ? {} : { formError: translate(locale, 'form.closed') }),
@@ -76,7 +76,7 @@ export function formRoutes(deps: FormRouteDeps): Router {
     if (!(error instanceof RateLimitedError)) return next(error);
     try {
       const locale = localeOf(req);
-      const ctx = await loadFormContext(deps.db, parseOr422(paramsSchema, req.params).campaign, locale);
+      const ctx = await deps.forms.loadFormContext(parseOr422(paramsSchema, req.params).campaign, locale);
       const values = formBodySchema.safeParse(req.body);
       const formError = translate(locale, 'errors.rateLimited', { time: formatTime(error.retryAt, locale, ctx.settings.timeZone) });
       answer(req, res, ctx, locale, { status: 429, values: values.success ? { ...values.data, website: '' } : EMPTY_FORM, errors: {}, formError });
@@ -90,8 +90,8 @@ export function formRoutes(deps: FormRouteDeps): Router {
     const { campaign } = parseOr422(paramsSchema, req.params);
     const values = parseOr422(formBodySchema, req.body ?? {});
     const locale = localeOf(req);
-    const ctx = await loadFormContext(deps.db, campaign, locale);
-    const outcome = await submitDonationForm(deps, ctx, locale, values);
+    const ctx = await deps.forms.loadFormContext(campaign, locale);
+    const outcome = await deps.forms.submitDonationForm(ctx, locale, values);
     if (outcome.kind === 'checkout') {
       if (req.accepts(['html', 'json']) === 'json') res.status(201).json({ url: outcome.url });
       else res.redirect(303, outcome.url);

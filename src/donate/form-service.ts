@@ -64,3 +64,16 @@ export async function submitDonationForm(
     throw error;
   }
 }
+
+/** The donation form (and the widget, which shows the same campaign and progress). */
+export interface DonationFormService {
+  loadFormContext(slug: string, locale: Locale): Promise<FormContext>;
+  submitDonationForm(ctx: FormContext, locale: Locale, values: FormValues): Promise<FormOutcome>;
+}
+
+export function createDonationFormService(deps: CheckoutDeps): DonationFormService {
+  return {
+    loadFormContext: (slug, locale) => loadFormContext(deps.db, slug, locale),
+    submitDonationForm: (ctx, locale, values) => submitDonationForm(deps, ctx, locale, values),
+  };
+}

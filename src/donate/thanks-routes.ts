@@ -1,12 +1,11 @@
 import { Router } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
 import { pickLocale, translate } from '../lib/i18n';
 import { formatMoney } from '../lib/money';
 import { parseOr422 } from '../lib/validation';
 import { sendPage } from '../web/send-page';
 import { scheduleInWords } from './schedule';
-import { findGiftForSession } from './thanks-service';
+import type { ThanksService } from './thanks-service';
 
 const paramsSchema = z.object({ campaign: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a campaign slug') });
 const querySchema = z.object({
@@ -15,12 +14,12 @@ const querySchema = z.object({
 });
 
 /** `GET /donate/:campaign/thanks?session_id=…`: what was given and to what; nothing about who. */
-export function thanksRoutes(deps: { db: Knex }): Router {
+export function thanksRoutes(deps: { thanks: ThanksService }): Router {
   const router = Router();
   router.get('/donate/:campaign/thanks', async (req, res) => {
     const { campaign } = parseOr422(paramsSchema, req.params);
     const query = parseOr422(querySchema, req.query);
-    const gift = query.session_id ? await findGiftForSession(deps.db, campaign, query.session_id) : null;
+    const gift = query.session_id ? await deps.thanks.findGiftForSession(campaign, query.session_id) : null;
     // Stripe returns the supporter without ?lang=, so the form's own language is kept on the gift.
     const locale = pickLocale(query.lang ?? gift?.locale, (...langs) => req.acceptsLanguages(...langs));
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });

@@ -46,3 +46,12 @@ export async function findGiftForSession(db: Knex, campaignSlug: string, session
     locale: row.locale === 'es' ? 'es' : 'en',
   };
 }
+
+/** The thank-you page's one question: what was given in this Checkout Session. */
+export interface ThanksService {
+  findGiftForSession(campaignSlug: string, sessionId: string): Promise<GiftSummary | null>;
+}
+
+export function createThanksService(db: Knex): ThanksService {
+  return { findGiftForSession: (campaignSlug, sessionId) => findGiftForSession(db, campaignSlug, sessionId) };
+}

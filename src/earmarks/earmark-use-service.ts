@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bindDb } from '../db/bind-db';
 import { z } from 'zod';
 import type { Locale } from '../campaigns/campaign-types';
 import { AppError } from '../lib/errors';
@@ -144,3 +145,8 @@ export async function usesBetween(
     amount: r.amount == null ? null : Number(r.amount), recordedAt: new Date(r.recorded_at).toISOString(),
   }));
 }
+
+/** What earmarks' money paid for, as staff record and read it. */
+export const createEarmarkUseService = (db: Knex) => bindDb(db, { listEarmarkUses, listCampaignUses, recordEarmarkUse, removeEarmarkUse });
+
+export type EarmarkUseService = ReturnType<typeof createEarmarkUseService>;

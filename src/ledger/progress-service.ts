@@ -45,3 +45,12 @@ export async function campaignProgress(db: Knex, slug: string, locale: Locale): 
     earmarks,
   };
 }
+
+/** The public progress of a campaign, for the progress API. */
+export interface ProgressService {
+  campaignProgress(slug: string, locale: Locale): Promise<CampaignProgress>;
+}
+
+export function createProgressService(db: Knex): ProgressService {
+  return { campaignProgress: (slug, locale) => campaignProgress(db, slug, locale) };
+}

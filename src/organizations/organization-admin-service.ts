@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bindDb } from '../db/bind-db';
 import { AppError } from '../lib/errors';
 import { writeAudit } from '../staff/audit-log';
 import {
@@ -134,3 +135,26 @@ export async function updateOrganization(db: Knex, principal: Principal, slug: s
   });
   return readOrganization(db, principal, finalSlug);
 }
+
+/** A name and slug, for a page's list of organizations to pick from. */
+export interface OrganizationChoice {
+  readonly slug: string;
+  readonly name: string;
+}
+
+/** Organizations as staff manage them: identity, fees, settings, and the lists pages pick from. */
+export function createOrganizationAdminService(db: Knex) {
+  return {
+    ...bindDb(db, {
+      listOrganizations, readOrganization, createOrganization, updateOrganization, readOrganizationSettings, updateOrganizationSettings,
+    }),
+    /** Every organization, by name. */
+    choices: (): Promise<OrganizationChoice[]> => db('organizations').orderBy('name').select('slug', 'name'),
+    /** The organizations not archived, by name. */
+    activeChoices: (): Promise<OrganizationChoice[]> => db('organizations').whereNull('archived_at').orderBy('name').select('slug', 'name'),
+    /** One organization, as a list of one (none for an unknown id). */
+    choiceOf: (id: string | null): Promise<OrganizationChoice[]> => db('organizations').where({ id }).select('slug', 'name'),
+  };
+}
+
+export type OrganizationAdminService = ReturnType<typeof createOrganizationAdminService>;

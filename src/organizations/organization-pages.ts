@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { Knex } from 'knex';
 import { AppError } from '../lib/errors';
 import { parseOr422 } from '../lib/validation';
 import { staffPage, type PageContext } from '../staff/admin-page-kit';
@@ -7,7 +6,7 @@ import { errorList, formErrors } from '../staff/form-errors';
 import { organizationParams } from '../staff/organization-settings-service';
 import type { Principal } from '../staff/principal';
 import type { StaffDeps } from '../staff/staff-context';
-import { createOrganization, listOrganizations, readOrganization, updateOrganization } from './organization-admin-service';
+import type { OrganizationAdminService } from './organization-admin-service';
 import { organizationCreateSchema, organizationIdentityPatchSchema } from './organization-schemas';
 
 const LABELS: Record<string, string> = {
@@ -26,10 +25,9 @@ const labels = Object.fromEntries(Object.entries(LABELS).map(([k, v]) => [NAMES[
 /** /admin/organizations: an admin creates organizations and sets their name, slug, zone, fees and archive state. */
 export function organizationPages(deps: StaffDeps): Router {
   const router = Router();
-  const { db } = deps;
 
   const list = async (page: PageContext, extra: Record<string, unknown> = {}, status = 200) =>
-    page.render('organizations', 'Organizations', { ...(await organizationListData(db, page.principal)), ...extra }, status);
+    page.render('organizations', 'Organizations', { ...(await organizationListData(deps.organizations, page.principal)), ...extra }, status);
 
   router.post('/admin/organizations', staffPage(deps, async (req, res, page) => {
     const values = valuesOf(req.body as Record<string, unknown>);
@@ -39,7 +37,7 @@ export function organizationPages(deps: StaffDeps): Router {
         feeRateBps: num(values.feeRateBps ?? ''), feeFixed: num(values.feeFixed ?? ''), sponsorFeeBps: num(values.sponsorFeeBps ?? ''),
         receiptText: { en: values.receipt_en, es: values.receipt_es },
       });
-      const created = await createOrganization(db, page.principal, input);
+      const created = await deps.organizations.createOrganization(page.principal, input);
       res.redirect(303, `/admin/organizations/${created.organization}?done=created`);
     } catch (error) {
       const errors = formErrors(error, NAMES);
@@ -57,14 +55,14 @@ export function organizationPages(deps: StaffDeps): Router {
         name: values.name, slug: values.slug, timeZone: values.timeZone, feeRateBps: num(values.feeRateBps ?? ''),
         feeFixed: num(values.feeFixed ?? ''), sponsorFeeBps: num(values.sponsorFeeBps ?? ''), archived: form.archived === 'on',
       });
-      const updated = await updateOrganization(db, page.principal, organization, {
+      const updated = await deps.organizations.updateOrganization(page.principal, organization, {
         ...patch, receiptText: { en: values.receipt_en ?? '', es: values.receipt_es ?? '' },
       });
       res.redirect(303, `/admin/organizations/${updated.organization}?done=saved`);
     } catch (error) {
       const errors = formErrors(error, NAMES);
       if (!errors) throw error;
-      const settings = await readOrganization(db, page.principal, organization);
+      const settings = await deps.organizations.readOrganization(page.principal, organization);
       page.render('organization', settings.name, {
         settings, canWrite: true, originsText: settings.embedOrigins.join('\n'), isAdmin: true,
         identity: { ...values, archived: form.archived === 'on' }, errors: undefined, identityErrors: errors,
@@ -77,16 +75,16 @@ export function organizationPages(deps: StaffDeps): Router {
 }
 
 /** The list page's data: every organization the caller may read, and the create form's defaults. */
-export async function organizationListData(db: Knex, principal: Principal) {
+export async function organizationListData(organizations: OrganizationAdminService, principal: Principal) {
   return {
-    organizations: await listOrganizations(db, principal), isAdmin: principal.role === 'admin',
+    organizations: await organizations.listOrganizations(principal), isAdmin: principal.role === 'admin',
     values: { timeZone: 'America/Los_Angeles', feeRateBps: '290', feeFixed: '30', sponsorFeeBps: '0' },
   };
 }
 
 /** The detail page's identity form, filled with what is stored. */
-export async function identityData(db: Knex, principal: Principal, slug: string) {
-  const o = await readOrganization(db, principal, slug);
+export async function identityData(organizations: OrganizationAdminService, principal: Principal, slug: string) {
+  const o = await organizations.readOrganization(principal, slug);
   return {
     isAdmin: principal.role === 'admin',
     identity: {

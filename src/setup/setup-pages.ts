@@ -4,10 +4,8 @@ import { parseOr422 } from '../lib/validation';
 import { publicStaffPage } from '../staff/admin-page-kit';
 import { errorList, formErrors } from '../staff/form-errors';
 import { secureCookies, SESSION_COOKIE } from '../staff/session-resolver';
-import { startSession } from '../staff/session-service';
 import type { StaffDeps } from '../staff/staff-context';
 import { setupSchema } from './setup-schemas';
-import { completeSetup, setupLinkIsValid } from './setup-service';
 
 const NAMES: Record<string, string> = {
   'sponsor.legalName': 'sponsor_legal_name', 'sponsor.ein': 'sponsor_ein', 'sponsor.address': 'sponsor_address',
@@ -30,7 +28,7 @@ export function setupPages(deps: StaffDeps): Router {
 
   router.get('/admin/setup', publicStaffPage(deps, async (req, _res, render) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    if (!(await setupLinkIsValid(deps.db, token))) {
+    if (!(await deps.setup.setupLinkIsValid(token))) {
       render('setup', 'Set up Colecta', { expired: true }, 410);
       return;
     }
@@ -51,8 +49,8 @@ export function setupPages(deps: StaffDeps): Router {
         organization: { name: values.org_name, slug: values.org_slug, timeZone: values.org_time_zone },
         admin: { email: values.admin_email, password: str(form, 'password') },
       });
-      const result = await completeSetup(deps.db, deps.publicUrl, input, { token, actor: 'first run' });
-      res.cookie(SESSION_COOKIE, await startSession(deps.db, deps.sessionSecret, result.adminId, deps.sessionPolicy), cookie);
+      const result = await deps.setup.completeSetup(deps.publicUrl, input, { token, actor: 'first run' });
+      res.cookie(SESSION_COOKIE, await deps.auth.startSession(deps.sessionSecret, result.adminId, deps.sessionPolicy), cookie);
       res.redirect(303, `/admin/campaigns/new?organization=${encodeURIComponent(result.organizationSlug)}&first=1`);
     } catch (error) {
       if (error instanceof AppError && error.status === 410) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { bindDb } from '../db/bind-db';
 import { AppError } from '../lib/errors';
 import { findSponsor, insertSponsor } from '../sponsor/sponsor-repository';
 import { DEFAULT_RECEIPT_STATEMENT } from '../sponsor/sponsor-schemas';
@@ -83,3 +84,8 @@ export async function completeSetup(
     return { adminId: String(admin.id), adminEmail: input.admin.email, organizationSlug: input.organization.slug, signInLink };
   });
 }
+
+/** The first run's web side: the one-time link, and completing the setup with it. */
+export const createSetupService = (db: Knex) => bindDb(db, { setupLinkIsValid, completeSetup });
+
+export type SetupService = ReturnType<typeof createSetupService>;

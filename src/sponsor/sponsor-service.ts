@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bindDb } from '../db/bind-db';
 import { AppError } from '../lib/errors';
 import { writeAudit } from '../staff/audit-log';
 import type { Principal } from '../staff/principal';
@@ -36,3 +37,7 @@ export async function updateSponsor(db: Knex, principal: Principal, patch: Spons
     return after;
   });
 }
+
+export const createSponsorService = (db: Knex) => bindDb(db, { readSponsor, updateSponsor });
+
+export type SponsorService = ReturnType<typeof createSponsorService>;

@@ -23,16 +23,16 @@ const filled = (form: Record<string, unknown>, keys: string[]) =>
 /** /admin/books: an organization's statement, journal downloads, and (for admins) the journals' accounts. */
 export function adminBooksPages(deps: StaffDeps): Router {
   const router = Router();
-  const { db, books } = deps;
+  const { books, organizations } = deps;
 
   router.get('/admin/books', staffPage(deps, async (req, _res, page) => {
     const { principal } = page;
     const query = req.query as Record<string, unknown>;
-    const organizations = principal.role === 'staff'
-      ? await db('organizations').where({ id: principal.organizationId }).select('slug', 'name')
-      : await db('organizations').orderBy('name').select('slug', 'name');
+    const choices = principal.role === 'staff'
+      ? await organizations.choiceOf(principal.organizationId)
+      : await organizations.choices();
     const month = typeof query.month === 'string' && query.month ? query.month : new Date().toISOString().slice(0, 7);
-    const organization = typeof query.organization === 'string' && query.organization ? query.organization : organizations[0]?.slug;
+    const organization = typeof query.organization === 'string' && query.organization ? query.organization : choices[0]?.slug;
     let statement = null;
     let links = null;
     if (organization && (query.organization || principal.role === 'staff')) {
@@ -43,9 +43,9 @@ export function adminBooksPages(deps: StaffDeps): Router {
     }
     const seesAccounts = principal.role !== 'staff';
     const settings = seesAccounts ? await books.settings() : null;
-    const codes: string[] = seesAccounts ? await db('earmarks').distinct('code').orderBy('code').pluck('code') : [];
+    const codes: string[] = seesAccounts ? await books.earmarkCodes() : [];
     page.render('books', 'Books', {
-      organizations: organizations.map((o) => ({ ...o, selected: o.slug === organization })), month, statement, links,
+      organizations: choices.map((o) => ({ ...o, selected: o.slug === organization })), month, statement, links,
       sourceLabel: SOURCE_LABELS, sources: SOURCES,
       currencies: statement?.currencies.map((c) => ({
         ...c, lines: c.lines.map((l) => ({ ...l, sourceLabel: SOURCE_LABELS[l.source] })),

@@ -1,16 +1,12 @@
 import { Router, type Request } from 'express';
 import { createCampaignSchema, updateCampaignSchema } from '../campaigns/campaign-admin-schemas';
-import { createCampaign, listCampaigns, publicView, readCampaign, updateCampaign } from '../campaigns/campaign-admin-service';
+import { publicView } from '../campaigns/campaign-admin-service';
 import { z } from 'zod';
-import { monthlySupporters } from '../donations/monthly-supporters';
 import { AppError } from '../lib/errors';
 import { parseOr422 } from '../lib/validation';
-import { searchLedger } from '../ledger/ledger-search';
-import { campaignTotals } from '../ledger/totals-service';
 import { staffPage, type PageContext } from './admin-page-kit';
 import { campaignBodyFromForm, formValues } from './campaign-form';
 import { moneyBarChart } from './chart-svg';
-import { listCampaignUses, recordEarmarkUse, removeEarmarkUse } from '../earmarks/earmark-use-service';
 import { useFormErrors, useFormValues, useInputFromForm, type UseFormValues } from './earmark-use-form';
 import type { StaffDeps } from './staff-context';
 
@@ -18,15 +14,14 @@ const percent = (raised: number, goal: number | null) => (goal && goal > 0 ? Mat
 
 export function adminCampaignPages(deps: StaffDeps): Router {
   const router = Router();
-  const { db } = deps;
 
   async function organizations(page: PageContext) {
     if (page.principal.role !== 'admin') return [];
-    return db('organizations').orderBy('name').select('slug', 'name');
+    return deps.organizations.choices();
   }
 
   async function renderForm(page: PageContext, req: Request, mode: 'new' | 'edit', slug: string | null, error: AppError | null) {
-    const campaign = slug ? publicView(await readCampaign(db, page.principal, slug)) : null;
+    const campaign = slug ? publicView(await deps.campaigns.readCampaign(page.principal, slug)) : null;
     const values = formValues(campaign);
     if (error) {
       // Show what was typed, not what is stored, beside the messages.
@@ -46,7 +41,7 @@ export function adminCampaignPages(deps: StaffDeps): Router {
   }
 
   router.get('/admin/campaigns', staffPage(deps, async (_req, _res, page) => {
-    const campaigns = await listCampaigns(db, page.principal);
+    const campaigns = await deps.campaigns.listCampaigns(page.principal);
     page.render('campaigns', 'Campaigns', { campaigns, canCreate: page.principal.role !== 'sponsor' });
   }));
 
@@ -55,7 +50,7 @@ export function adminCampaignPages(deps: StaffDeps): Router {
   router.post('/admin/campaigns', staffPage(deps, async (req, res, page) => {
     try {
       const body = campaignBodyFromForm(req.body, String(req.body.currency || 'usd').toLowerCase());
-      const created = await createCampaign(db, page.principal, parseOr422(createCampaignSchema, body));
+      const created = await deps.campaigns.createCampaign(page.principal, parseOr422(createCampaignSchema, body));
       res.redirect(303, `/admin/campaigns/${created.slug}?done=campaign-saved`);
     } catch (error) {
       if (error instanceof AppError && (error.status === 422 || error.status === 409)) return renderForm(page, req, 'new', null, error);
@@ -68,10 +63,10 @@ export function adminCampaignPages(deps: StaffDeps): Router {
 
   router.post('/admin/campaigns/:campaign', staffPage(deps, async (req, res, page) => {
     const slug = String(req.params.campaign);
-    const current = await readCampaign(db, page.principal, slug);
+    const current = await deps.campaigns.readCampaign(page.principal, slug);
     try {
       const { slug: _s, organization: _o, currency: _c, ...body } = campaignBodyFromForm(req.body, current.currency);
-      await updateCampaign(db, page.principal, slug, parseOr422(updateCampaignSchema, body));
+      await deps.campaigns.updateCampaign(page.principal, slug, parseOr422(updateCampaignSchema, body));
       res.redirect(303, `/admin/campaigns/${slug}?done=campaign-saved`);
     } catch (error) {
       if (error instanceof AppError && error.status === 422) return renderForm(page, req, 'edit', slug, error);
@@ -80,18 +75,18 @@ export function adminCampaignPages(deps: StaffDeps): Router {
   }));
 
   router.get('/admin/campaigns/:campaign/monthly', staffPage(deps, async (req, _res, page) => {
-    const campaign = await readCampaign(db, page.principal, String(req.params.campaign));
+    const campaign = await deps.campaigns.readCampaign(page.principal, String(req.params.campaign));
     const { state } = parseOr422(z.object({ state: z.enum(['active', 'failing', 'ended']).optional() }), req.query);
-    const rows = await monthlySupporters(db, campaign.id, state ?? null);
+    const rows = await deps.campaigns.monthlySupporters(campaign.id, state ?? null);
     page.render('monthly', `Monthly supporters: ${campaign.title.en}`, {
       campaign, rows, states: ['active', 'failing', 'ended'].map((s) => ({ value: s, current: s === state })),
     });
   }));
 
   async function showCampaign(page: PageContext, slug: string, usesForm: { values?: UseFormValues; errors?: object; errorList?: object[] } = {}, status = 200) {
-    const campaign = await readCampaign(db, page.principal, slug);
-    const totals = await campaignTotals(db, campaign, deps.totalsCache);
-    const latest = await searchLedger(db, campaign.organizationId, { campaign: campaign.slug, limit: 10 });
+    const campaign = await deps.campaigns.readCampaign(page.principal, slug);
+    const totals = await deps.ledger.campaignTotals(campaign);
+    const latest = await deps.ledger.searchLedger(campaign.organizationId, { campaign: campaign.slug, limit: 10 });
     const embed = `<script src="${deps.publicUrl}/embed.js" data-campaign="${campaign.slug}"></script>`;
     const picked = usesForm.values?.use_earmark ?? '';
     page.render('campaign', campaign.title.en, {
@@ -101,7 +96,7 @@ export function adminCampaignPages(deps: StaffDeps): Router {
       chart: moneyBarChart(totals.months.map((m) => ({ label: m.month, amount: m.raised })), campaign.currency),
       embed, previewUrl: `${deps.publicUrl}/donate/${campaign.slug}`,
       canEdit: page.principal.role !== 'sponsor',
-      uses: await listCampaignUses(db, campaign.id),
+      uses: await deps.earmarkUses.listCampaignUses(campaign.id),
       useEarmarks: campaign.earmarks.map((e) => ({ code: e.code, label: e.label.en, selected: e.code === picked })),
       useForm: usesForm,
     }, status);
@@ -111,12 +106,12 @@ export function adminCampaignPages(deps: StaffDeps): Router {
 
   router.post('/admin/campaigns/:campaign/uses', staffPage(deps, async (req, res, page) => {
     const slug = String(req.params.campaign);
-    const campaign = await readCampaign(db, page.principal, slug);
+    const campaign = await deps.campaigns.readCampaign(page.principal, slug);
     const values = useFormValues(req.body);
     try {
       const input = useInputFromForm(values, campaign.currency);
       if (!campaign.earmarks.some((e) => e.code === values.use_earmark)) throw AppError.invalid([{ field: 'earmark', message: 'pick one of the campaign\'s earmarks' }]);
-      await recordEarmarkUse(db, page.principal, slug, values.use_earmark, input);
+      await deps.earmarkUses.recordEarmarkUse(page.principal, slug, values.use_earmark, input);
       res.redirect(303, `/admin/campaigns/${slug}?done=use-recorded#uses`);
     } catch (error) {
       const form = useFormErrors(error);
@@ -129,7 +124,7 @@ export function adminCampaignPages(deps: StaffDeps): Router {
     const { campaign, earmark, id } = parseOr422(z.object({
       campaign: z.string(), earmark: z.string(), id: z.uuid(),
     }), req.params);
-    await removeEarmarkUse(db, page.principal, campaign, earmark, id);
+    await deps.earmarkUses.removeEarmarkUse(page.principal, campaign, earmark, id);
     res.redirect(303, `/admin/campaigns/${campaign}?done=use-removed#uses`);
   }));
 

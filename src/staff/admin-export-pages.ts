@@ -1,8 +1,6 @@
 import { Router } from 'express';
-import { listCampaigns } from '../campaigns/campaign-admin-service';
 import { donationExportRequestSchema } from '../exports/donation-export-service';
-import { payoutDetail, payoutIdSchema } from '../exports/payout-export-service';
-import { payoutSummaries } from '../exports/payout-repository';
+import { payoutIdSchema } from '../exports/payout-export-service';
 import { parseOr422 } from '../lib/validation';
 import { staffPage } from './admin-page-kit';
 import type { StaffDeps } from './staff-context';
@@ -29,18 +27,17 @@ function monthStart(now: Date): string {
 /** The sponsor's exports: every role downloads the donations it may read; payouts are for admin and sponsor. */
 export function adminExportPages(deps: StaffDeps): Router {
   const router = Router();
-  const { db } = deps;
 
   router.get('/admin/exports', staffPage(deps, async (_req, _res, page) => {
     const { principal } = page;
     const seesEverything = principal.role !== 'staff';
-    const organizations = seesEverything ? await db('organizations').orderBy('name').select('slug', 'name') : [];
-    const campaigns = (await listCampaigns(db, principal)).map((c) => ({ slug: c.slug, title: c.title.en }));
+    const organizations = seesEverything ? await deps.organizations.choices() : [];
+    const campaigns = (await deps.campaigns.listCampaigns(principal)).map((c) => ({ slug: c.slug, title: c.title.en }));
     const now = new Date();
     page.render('exports', 'Exports', {
       action: '/admin/exports/donations', organizations, campaigns, seesEverything,
       from: monthStart(now), to: now.toISOString().slice(0, 10),
-      payouts: seesEverything ? (await payoutSummaries(db, {})).reverse() : [],
+      payouts: seesEverything ? (await deps.exports.payoutSummaries({})).reverse() : [],
       payoutsCsv: PAYOUTS_CSV,
     });
   }));
@@ -52,7 +49,7 @@ export function adminExportPages(deps: StaffDeps): Router {
 
   router.get('/admin/payouts/:id', staffPage(deps, async (req, _res, page) => {
     const { id } = parseOr422(payoutIdSchema, req.params);
-    const detail = await payoutDetail(db, page.principal, id);
+    const detail = await deps.exports.payoutDetail(page.principal, id);
     page.render('payout', `Payout ${id}`, { ...detail, csv: `${PAYOUTS_CSV}?${new URLSearchParams({ from: detail.payout.arrivalDate, to: detail.payout.arrivalDate })}` });
   }));
 

@@ -1,46 +1,35 @@
 import { Router } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
-import { listCampaigns } from '../campaigns/campaign-admin-service';
 import { AppError } from '../lib/errors';
 import { fromDecimalString, toDecimalString } from '../lib/money';
 import { parseOr422 } from '../lib/validation';
-import { entriesOfDonation, findLedgerEntry, ledgerSearchSchema, searchLedger } from '../ledger/ledger-search';
-import { offlineGiftSchema, recordOfflineGift } from '../ledger/offline-gift-service';
-import { refundableOf, requestRefund } from '../ledger/refund-service';
+import { ledgerSearchSchema } from '../ledger/ledger-search';
+import { offlineGiftSchema } from '../ledger/offline-gift-service';
 import { staffPage } from './admin-page-kit';
-import { giftPlanView } from './admin-gift-plan-pages';
 import { assertCanRead, assertCanWrite, readableOrganization, type Principal } from './principal';
 import type { StaffDeps } from './staff-context';
+import type { StaffLedgerService } from '../ledger/staff-ledger-service';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const KINDS = ['payment', 'offline', 'refund', 'dispute', 'dispute_reversal'];
 
-async function readableEntry(db: Knex, principal: Principal, id: number) {
-  const entry = await findLedgerEntry(db, id);
+async function readableEntry(ledger: StaffLedgerService, principal: Principal, id: number) {
+  const entry = await ledger.findLedgerEntry(id);
   if (!entry) throw AppError.notFound('Gift');
   assertCanRead(principal, entry.organizationId);
   return entry;
 }
 
-/** The messages a gift has caused, when the emails feature has its table; nothing otherwise. */
-async function emailsOf(db: Knex, donationId: string | null): Promise<Array<Record<string, unknown>>> {
-  if (!donationId || !(await db.schema.hasTable('emails')) || !(await db.schema.hasColumn('emails', 'donation_id'))) return [];
-  const rows: Array<Record<string, unknown>> = await db('emails').where({ donation_id: donationId }).orderBy('created_at').limit(50);
-  return rows.map((r) => ({ template: r.template, recipient: r.recipient ?? r.to_address ?? r.to, status: r.status, at: r.created_at }));
-}
-
 export function adminGiftPages(deps: StaffDeps): Router {
   const router = Router();
-  const { db } = deps;
 
   router.get('/admin/gifts', staffPage(deps, async (req, _res, page) => {
     const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== ''));
     const search = parseOr422(ledgerSearchSchema, raw);
-    const result = await searchLedger(db, readableOrganization(page.principal), search);
+    const result = await deps.ledger.searchLedger(readableOrganization(page.principal), search);
     const { cursor: _c, ...filters } = raw as Record<string, string>;
     const next = result.nextCursor ? `/admin/gifts?${new URLSearchParams({ ...filters, cursor: result.nextCursor })}` : null;
-    const campaigns = await listCampaigns(db, page.principal);
+    const campaigns = await deps.campaigns.listCampaigns(page.principal);
     page.render('gifts', 'Gifts', {
       rows: result.data, next, filters: search,
       campaigns: campaigns.map((c) => ({ slug: c.slug, selected: c.slug === search.campaign })),
@@ -50,26 +39,26 @@ export function adminGiftPages(deps: StaffDeps): Router {
 
   router.get('/admin/gifts/:id', staffPage(deps, async (req, _res, page) => {
     const { id } = parseOr422(idParam, req.params);
-    const entry = await readableEntry(db, page.principal, id);
+    const entry = await readableEntry(deps.ledger, page.principal, id);
     const refund = entry.kind === 'payment' && entry.stripeChargeId && page.principal.role !== 'sponsor'
-      ? await refundableOf(db, entry.id) : null;
+      ? await deps.ledger.refundableOf(entry.id) : null;
     page.render('gift', `Gift ${entry.receiptNumber ?? entry.id}`, {
       entry,
-      entries: entry.donationId ? await entriesOfDonation(db, entry.donationId) : [entry],
-      emails: await emailsOf(db, entry.donationId),
+      entries: entry.donationId ? await deps.ledger.entriesOfDonation(entry.donationId) : [entry],
+      emails: await deps.ledger.emailsOf(entry.donationId),
       refundable: refund && refund.refundable > 0 ? { amount: refund.refundable, major: toDecimalString(refund.refundable, entry.currency) } : null,
       canErase: page.principal.role !== 'sponsor',
-      plan: await giftPlanView(db, entry.donationId),
+      plan: await deps.giftPlans.planView(entry.donationId),
       canChangePlan: page.principal.role !== 'sponsor',
-      supporterErased: (await db('supporters').where({ id: entry.supporter.id }).first('erased_at'))?.erased_at ?? null,
+      supporterErased: await deps.erasure.erasedAt(entry.supporter.id),
     });
   }));
 
   router.post('/admin/gifts/:id/refund', staffPage(deps, async (req, _res, page) => {
     const { id } = parseOr422(idParam, req.params);
-    const entry = await readableEntry(db, page.principal, id);
+    const entry = await readableEntry(deps.ledger, page.principal, id);
     assertCanWrite(page.principal, entry.organizationId);
-    const { refundable } = await refundableOf(db, entry.id);
+    const { refundable } = await deps.ledger.refundableOf(entry.id);
     const amount = fromDecimalString(String(req.body.amount ?? ''), entry.currency);
     if (!amount || amount > refundable) {
       throw AppError.invalid([{ field: 'amount', message: `must be between 0.01 and ${toDecimalString(refundable, entry.currency)}` }]);
@@ -80,12 +69,12 @@ export function adminGiftPages(deps: StaffDeps): Router {
   router.post('/admin/gifts/:id/refund/confirm', staffPage(deps, async (req, res, page) => {
     const { id } = parseOr422(idParam, req.params);
     const { amount } = parseOr422(z.object({ amount: z.coerce.number().int().positive() }), req.body);
-    await requestRefund(db, deps.gateway, page.principal, id, amount);
+    await deps.ledger.requestRefund(page.principal, id, amount);
     res.redirect(303, `/admin/gifts/${id}?done=refund-requested`);
   }));
 
   async function offlineForm(principal: Principal, chosen: string | undefined) {
-    const campaigns = (await listCampaigns(db, principal)).filter((c) => principal.role === 'admin' || c.organizationId === principal.organizationId);
+    const campaigns = (await deps.campaigns.listCampaigns(principal)).filter((c) => principal.role === 'admin' || c.organizationId === principal.organizationId);
     return campaigns.flatMap((c) => c.earmarks.map((e) => {
       const value = `${c.slug}:${e.code}`;
       return { value, label: `${c.title.en} — ${e.label.en}`, selected: chosen ? value.startsWith(`${chosen}:`) && c.earmarks[0]?.code === e.code : false };
@@ -101,15 +90,15 @@ export function adminGiftPages(deps: StaffDeps): Router {
   router.post('/admin/offline-gifts', staffPage(deps, async (req, res, page) => {
     const form = req.body as Record<string, string>;
     const [campaign = '', earmark = ''] = String(form.target ?? '').split(':');
-    const currencyRow = await db('campaigns').where({ slug: campaign }).first('currency');
-    const amount = fromDecimalString(String(form.amount ?? ''), currencyRow?.currency ?? 'usd');
+    const currency = await deps.campaigns.currencyOf(campaign);
+    const amount = fromDecimalString(String(form.amount ?? ''), currency ?? 'usd');
     const gift = parseOr422(offlineGiftSchema, {
       campaign, earmark, amount: amount ?? form.amount, method: form.method,
       checkNumber: form.check_number || undefined, receivedOn: form.received_on || undefined,
       anonymous: form.anonymous === 'on', note: form.note || undefined,
       supporter: { firstName: form.first_name ?? '', lastName: form.last_name ?? '', email: form.email ?? '', locale: form.locale === 'es' ? 'es' : 'en' },
     });
-    const recorded = await recordOfflineGift(db, page.principal, gift);
+    const recorded = await deps.ledger.recordOfflineGift(page.principal, gift);
     res.redirect(303, `/admin/gifts/${recorded.ledgerEntryId}?done=gift-recorded`);
   }));
 

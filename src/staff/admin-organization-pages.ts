@@ -4,8 +4,7 @@ import { parseOr422 } from '../lib/validation';
 import { staffPage } from './admin-page-kit';
 import { identityData, organizationListData } from '../organizations/organization-pages';
 import {
-  organizationParams, organizationSettingsPatchSchema, readOrganizationSettings, updateOrganizationSettings,
-  type OrganizationSettings,
+  organizationParams, organizationSettingsPatchSchema, type OrganizationSettings,
 } from './organization-settings-service';
 import type { StaffDeps } from './staff-context';
 
@@ -28,14 +27,13 @@ const FIELD_NAMES: Record<string, string> = {
 
 export function adminOrganizationPages(deps: StaffDeps): Router {
   const router = Router();
-  const { db } = deps;
 
   const show = (settings: OrganizationSettings, canWrite: boolean, extra: Record<string, unknown> = {}) => ({
     settings, canWrite, originsText: settings.embedOrigins.join('\n'), ...extra,
   });
 
   router.get('/admin/organizations', staffPage(deps, async (_req, res, page) => {
-    const data = await organizationListData(db, page.principal);
+    const data = await organizationListData(deps.organizations, page.principal);
     if (page.principal.role === 'staff' && data.organizations[0]) {
       res.redirect(303, `/admin/organizations/${data.organizations[0].organization}`);
       return;
@@ -45,15 +43,15 @@ export function adminOrganizationPages(deps: StaffDeps): Router {
 
   router.get('/admin/organizations/:organization', staffPage(deps, async (req, _res, page) => {
     const { organization } = parseOr422(organizationParams, req.params);
-    const settings = await readOrganizationSettings(db, page.principal, organization);
+    const settings = await deps.organizations.readOrganizationSettings(page.principal, organization);
     page.render('organization', settings.name, show(settings, page.principal.role !== 'sponsor', {
-      saved: req.query.done === 'saved', created: req.query.done === 'created', ...(await identityData(db, page.principal, organization)),
+      saved: req.query.done === 'saved', created: req.query.done === 'created', ...(await identityData(deps.organizations, page.principal, organization)),
     }));
   }));
 
   router.post('/admin/organizations/:organization', staffPage(deps, async (req, res, page) => {
     const { organization } = parseOr422(organizationParams, req.params);
-    const settings = await readOrganizationSettings(db, page.principal, organization);
+    const settings = await deps.organizations.readOrganizationSettings(page.principal, organization);
     if (page.principal.role === 'sponsor') throw new AppError(403, 'forbidden', 'The sponsor role reads and exports; it changes nothing');
     const raw = settingsFromForm(req.body as Record<string, unknown>);
     const parsed = organizationSettingsPatchSchema.safeParse(raw);
@@ -64,7 +62,7 @@ export function adminOrganizationPages(deps: StaffDeps): Router {
         return { field: FIELD_NAMES[String(field)] ?? String(field), message: `${issue.message}${value}` };
       });
       page.render('organization', settings.name, show(settings, true, {
-        ...(await identityData(db, page.principal, organization)),
+        ...(await identityData(deps.organizations, page.principal, organization)),
         errors, originsText: String(req.body.embed_origins ?? ''),
         originsError: errors.find((e) => e.field === 'embed_origins')?.message,
         retentionError: errors.find((e) => e.field === 'retention_years')?.message,
@@ -72,7 +70,7 @@ export function adminOrganizationPages(deps: StaffDeps): Router {
       }), 422);
       return;
     }
-    await updateOrganizationSettings(db, page.principal, organization, parsed.data);
+    await deps.organizations.updateOrganizationSettings(page.principal, organization, parsed.data);
     res.redirect(303, `/admin/organizations/${organization}?done=saved`);
   }));
 

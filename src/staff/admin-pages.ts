@@ -14,15 +14,13 @@ import { adminGiftPages } from './admin-gift-pages';
 import { adminSponsorPages } from './admin-sponsor-pages';
 import { adminUserPages } from './admin-user-pages';
 import { adminGiftPlanPages } from './admin-gift-plan-pages';
-import { listAudit } from './audit-log';
-import { ATTENTION_AFTER_ATTEMPTS, listEventsNeedingAttention } from '../stripe/event-attention';
+import { ATTENTION_AFTER_ATTEMPTS } from '../stripe/event-attention';
 import type { StaffDeps } from './staff-context';
-import { createTokenAs, listTokens, revokeToken, tokenCreateSchema } from './token-admin-service';
+import { tokenCreateSchema } from './token-admin-service';
 
 /** The signed-in /admin pages. */
 export function adminPages(deps: StaffDeps): Router {
   const router = Router();
-  const { db } = deps;
   router.use(adminCampaignPages(deps));
   router.use(adminGiftPages(deps));
   router.use(adminGiftPlanPages(deps));
@@ -36,9 +34,9 @@ export function adminPages(deps: StaffDeps): Router {
   router.use(adminUserPages(deps));
 
   router.get('/admin/tokens', staffPage(deps, async (_req, _res, page) => {
-    const organizations = page.principal.role === 'admin' ? await db('organizations').orderBy('name').select('slug', 'name') : [];
+    const organizations = page.principal.role === 'admin' ? await deps.organizations.choices() : [];
     page.render('tokens', 'API tokens', {
-      tokens: await listTokens(db, page.principal), organizations,
+      tokens: await deps.tokens.listTokens(page.principal), organizations,
       isAdmin: page.principal.role === 'admin', canWrite: page.principal.role !== 'sponsor',
     });
   }));
@@ -48,20 +46,20 @@ export function adminPages(deps: StaffDeps): Router {
     const input = parseOr422(tokenCreateSchema, {
       role: form.role, label: form.label ?? '', ...(form.role === 'staff' && form.organization ? { organization: form.organization } : {}),
     });
-    const created = await createTokenAs(db, page.principal, input);
+    const created = await deps.tokens.createTokenAs(page.principal, input);
     page.render('token-created', 'Your new token', { token: created.token }, 201);
   }));
 
   router.post('/admin/tokens/:id/revoke', staffPage(deps, async (req, res, page) => {
     const { id } = parseOr422(z.object({ id: z.uuid() }), req.params);
-    await revokeToken(db, page.principal, id);
+    await deps.tokens.revokeToken(page.principal, id);
     res.redirect(303, '/admin/tokens?done=token-revoked');
   }));
 
   router.get('/admin/audit', staffPage(deps, async (req, _res, page) => {
     if (page.principal.role !== 'admin') throw new AppError(403, 'forbidden', 'Only an admin may see the audit log');
     const { before } = parseOr422(z.object({ before: z.coerce.number().int().positive().optional() }), req.query);
-    const entries = await listAudit(db, { before, limit: 100 });
+    const entries = await deps.audit.listAudit({ before, limit: 100 });
     const last = entries.at(-1);
     page.render('audit', 'Audit log', { entries, next: entries.length === 100 && last ? `/admin/audit?before=${last.id}` : null });
   }));
@@ -69,7 +67,7 @@ export function adminPages(deps: StaffDeps): Router {
   router.get('/admin/events', staffPage(deps, async (_req, _res, page) => {
     if (page.principal.role !== 'admin') throw new AppError(403, 'forbidden', 'Only an admin may see the Stripe events');
     page.render('events', 'Stripe events needing attention', {
-      events: await listEventsNeedingAttention(db), minAttempts: ATTENTION_AFTER_ATTEMPTS,
+      events: await deps.stripeEvents.listEventsNeedingAttention(), minAttempts: ATTENTION_AFTER_ATTEMPTS,
     });
   }));
 

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { parseOr422 } from '../lib/validation';
-import { readSponsor, updateSponsor } from '../sponsor/sponsor-service';
 import { sponsorPatchSchema, type Sponsor } from '../sponsor/sponsor-schemas';
 import { staffPage } from './admin-page-kit';
 import { errorList, formErrors } from './form-errors';
@@ -22,10 +21,9 @@ const valuesOf = (s: Sponsor) => ({
 /** /admin/sponsor: every signed-in role reads the sponsor printed on receipts; an admin changes it. */
 export function adminSponsorPages(deps: StaffDeps): Router {
   const router = Router();
-  const { db } = deps;
 
   router.get('/admin/sponsor', staffPage(deps, async (req, _res, page) => {
-    const sponsor = await readSponsor(db);
+    const sponsor = await deps.sponsor.readSponsor();
     page.render('sponsor', 'Fiscal sponsor', {
       sponsor, values: valuesOf(sponsor), canEdit: page.principal.role === 'admin', saved: req.query.done === 'saved',
     });
@@ -39,13 +37,13 @@ export function adminSponsorPages(deps: StaffDeps): Router {
         legalName: values.legal_name, ein: values.ein, address: values.address, contactEmail: values.contact_email,
         receiptStatement: { en: values.receipt_en, es: values.receipt_es },
       });
-      await updateSponsor(db, page.principal, patch);
+      await deps.sponsor.updateSponsor(page.principal, patch);
       res.redirect(303, '/admin/sponsor?done=saved');
     } catch (error) {
       const errors = formErrors(error, NAMES);
       if (!errors) throw error;
       page.render('sponsor', 'Fiscal sponsor', {
-        sponsor: await readSponsor(db), values, errors, errorList: errorList(errors, LABELS), canEdit: true,
+        sponsor: await deps.sponsor.readSponsor(), values, errors, errorList: errorList(errors, LABELS), canEdit: true,
       }, 422);
     }
   }));

@@ -1,8 +1,5 @@
 import { Router } from 'express';
-import { listCampaignUpdates, countUpdateAudience } from '../campaigns/campaign-update-audience';
 import { campaignUpdateBodySchema } from '../campaigns/campaign-update-api';
-import { postCampaignUpdate } from '../campaigns/campaign-update-service';
-import { readCampaign } from '../campaigns/campaign-admin-service';
 import { parseOr422 } from '../lib/validation';
 import { staffPage } from './admin-page-kit';
 import { assertCanWrite } from './principal';
@@ -27,21 +24,20 @@ const paragraphs = (text: string) => text.split(/\r?\n\s*\r?\n/).map((p) => p.tr
 /** Write, preview, post: an update goes out only from the preview's button. */
 export function adminUpdatePages(deps: StaffDeps): Router {
   const router = Router();
-  const { db } = deps;
 
   async function writable(page: { principal: Parameters<typeof assertCanWrite>[0] }, slug: string) {
-    const campaign = await readCampaign(db, page.principal, slug);
+    const campaign = await deps.campaigns.readCampaign(page.principal, slug);
     assertCanWrite(page.principal, campaign.organizationId);
     return campaign;
   }
 
   router.get('/admin/campaigns/:campaign/updates', staffPage(deps, async (req, _res, page) => {
-    const campaign = await readCampaign(db, page.principal, String(req.params.campaign));
-    const updates = await listCampaignUpdates(db, campaign.id);
+    const campaign = await deps.campaigns.readCampaign(page.principal, String(req.params.campaign));
+    const updates = await deps.updates.listCampaignUpdates(campaign.id);
     const posted = typeof req.query.posted === 'string' ? updates.find((u) => u.id === req.query.posted) ?? null : null;
     page.render('updates', `Updates: ${campaign.title.en}`, {
       campaign, updates, posted, canPost: page.principal.role !== 'sponsor', values: {},
-      audience: await countUpdateAudience(db, campaign.id),
+      audience: await deps.updates.countUpdateAudience(campaign.id),
     });
   }));
 
@@ -55,14 +51,14 @@ export function adminUpdatePages(deps: StaffDeps): Router {
     } catch (error) {
       const fields = (error as { fields?: unknown }).fields ?? [];
       page.render('updates', `Updates: ${campaign.title.en}`, {
-        campaign, updates: await listCampaignUpdates(db, campaign.id), canPost: true, values, fields,
-        audience: await countUpdateAudience(db, campaign.id),
+        campaign, updates: await deps.updates.listCampaignUpdates(campaign.id), canPost: true, values, fields,
+        audience: await deps.updates.countUpdateAudience(campaign.id),
       }, 422);
       return;
     }
     const pick = (v: { en?: string | undefined; es?: string | undefined }, l: 'en' | 'es') => (v[l] ?? (l === 'en' ? v.es : v.en)) ?? '';
     page.render('update-preview', `Preview: ${campaign.title.en}`, {
-      campaign, values, audience: await countUpdateAudience(db, campaign.id),
+      campaign, values, audience: await deps.updates.countUpdateAudience(campaign.id),
       versions: LANGUAGES.map((l) => ({
         language: l === 'en' ? 'English' : 'Español', title: pick(update.title, l), paragraphs: paragraphs(pick(update.body, l)),
         borrowed: update.title[l] === undefined || update.body[l] === undefined,
@@ -72,7 +68,7 @@ export function adminUpdatePages(deps: StaffDeps): Router {
 
   router.post('/admin/campaigns/:campaign/updates', staffPage(deps, async (req, res, page) => {
     const campaign = await writable(page, String(req.params.campaign));
-    const posted = await postCampaignUpdate(db, page.principal, campaign.slug, updateFromForm(req.body as Record<string, unknown>));
+    const posted = await deps.updates.postCampaignUpdate(page.principal, campaign.slug, updateFromForm(req.body as Record<string, unknown>));
     res.redirect(303, `/admin/campaigns/${campaign.slug}/updates?posted=${posted.id}`);
   }));
 

@@ -5,7 +5,6 @@ import { staffPage } from './admin-page-kit';
 import { errorList, formErrors } from './form-errors';
 import type { StaffDeps } from './staff-context';
 import { userIdParams, userInviteSchema, userPatchSchema } from './user-admin-schemas';
-import { inviteStaffUser, listUsers, updateStaffUser } from './user-admin-service';
 
 const LABELS: Record<string, string> = { email: 'Email', role: 'Role', organization: 'Organization' };
 const FLASHES: Record<string, string> = {
@@ -15,11 +14,10 @@ const FLASHES: Record<string, string> = {
 /** /admin/users: admins invite staff, change roles, disable and enable, resend invitations. */
 export function adminUserPages(deps: StaffDeps): Router {
   const router = Router();
-  const { db } = deps;
 
   const show = async (page: Parameters<Parameters<typeof staffPage>[1]>[2], extra: Record<string, unknown> = {}, status = 200) => {
-    const organizations = await db('organizations').whereNull('archived_at').orderBy('name').select('slug', 'name');
-    page.render('users', 'Staff users', { users: await listUsers(db, page.principal), organizations, me: page.principal.userId, ...extra }, status);
+    const organizations = await deps.organizations.activeChoices();
+    page.render('users', 'Staff users', { users: await deps.users.listUsers(page.principal), organizations, me: page.principal.userId, ...extra }, status);
   };
 
   router.get('/admin/users', staffPage(deps, async (req, _res, page) => {
@@ -34,7 +32,7 @@ export function adminUserPages(deps: StaffDeps): Router {
       const input = parseOr422(userInviteSchema, {
         email: values.email, role: values.role, ...(values.role === 'staff' && values.organization ? { organization: values.organization } : {}),
       });
-      await inviteStaffUser(db, page.principal, deps.publicUrl, input);
+      await deps.users.inviteStaffUser(page.principal, deps.publicUrl, input);
       res.redirect(303, '/admin/users?done=invited');
     } catch (error) {
       const errors = formErrors(error, {});
@@ -52,7 +50,7 @@ export function adminUserPages(deps: StaffDeps): Router {
       ...(form.action === 'disable' ? { disabled: true } : form.action === 'enable' ? { disabled: false } : {}),
       ...(form.action === 'resend' ? { resendInvitation: true } : {}),
     });
-    await updateStaffUser(db, page.principal, deps.publicUrl, id, patch);
+    await deps.users.updateStaffUser(page.principal, deps.publicUrl, id, patch);
     res.redirect(303, `/admin/users?done=${form.action === 'resend' ? 'reinvited' : 'saved'}`);
   }));
   return router;

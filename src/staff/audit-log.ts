@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bindDb } from '../db/bind-db';
 import type { Principal } from './principal';
 
 export interface AuditChange {
@@ -43,3 +44,8 @@ export async function listAudit(db: Knex, options: { before?: number | undefined
     entityId: r.entity_id, organizationId: r.organization_id, before: r.before, after: r.after,
   }));
 }
+
+/** Reading the audit log (writing it is part of each change's own transaction). */
+export const createAuditService = (db: Knex) => bindDb(db, { listAudit });
+
+export type AuditService = ReturnType<typeof createAuditService>;

@@ -4,9 +4,7 @@ import { AppError } from '../lib/errors';
 import { clientAddress, limitRequests, type LimiterFactory } from '../lib/rate-limits';
 import { publicStaffPage } from './admin-page-kit';
 import { assertCsrf, secureCookies, SESSION_COOKIE, sessionOf } from './session-resolver';
-import { endSession, startSession } from './session-service';
 import type { StaffDeps } from './staff-context';
-import { checkPassword, findUserByEmail, resetPassword, resetTokenIsValid } from './user-service';
 
 const signInSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1000), next: z.string().optional() });
 const resetSchema = z.object({ password: z.string().max(1000), confirm: z.string().max(1000) });
@@ -46,12 +44,12 @@ export function authRoutes(deps: StaffDeps): Router {
 
   router.post('/admin/sign-in', perIp, perEmail, publicStaffPage(deps, async (req, res, render) => {
     const form = signInSchema.safeParse(req.body);
-    const user = form.success ? await checkPassword(deps.db, form.data.email, form.data.password) : null;
+    const user = form.success ? await deps.auth.checkPassword(form.data.email, form.data.password) : null;
     if (!form.success || !user) {
       render('sign-in', 'Sign in', { error: 'That email and password do not match an account.', email: form.data?.email ?? '', next: form.data?.next ?? '' }, 401);
       return;
     }
-    const token = await startSession(deps.db, deps.sessionSecret, user.id, deps.sessionPolicy);
+    const token = await deps.auth.startSession(deps.sessionSecret, user.id, deps.sessionPolicy);
     res.cookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: deps.sessionPolicy.absoluteMs });
     res.redirect(303, safeNext(form.data.next));
   }));
@@ -60,7 +58,7 @@ export function authRoutes(deps: StaffDeps): Router {
     const session = await sessionOf(req, deps);
     if (session) {
       await assertCsrf(req, deps);
-      await endSession(deps.db, session.id);
+      await deps.auth.endSession(session.id);
     }
     res.clearCookie(SESSION_COOKIE, cookieOptions);
     res.redirect(303, '/admin/sign-in?done=signed-out');
@@ -72,7 +70,7 @@ export function authRoutes(deps: StaffDeps): Router {
 
   router.post('/admin/forgot-password', perIp, perEmail, publicStaffPage(deps, async (req, res) => {
     const email = z.object({ email: z.string().trim().max(320) }).safeParse(req.body);
-    const user = email.success ? await findUserByEmail(deps.db, email.data.email) : null;
+    const user = email.success ? await deps.auth.findUserByEmail(email.data.email) : null;
     // The same answer whether or not the address has an account.
     if (user && !user.disabledAt) {
       await deps.sendPasswordReset({ email: user.email, userId: user.id });
@@ -83,7 +81,7 @@ export function authRoutes(deps: StaffDeps): Router {
   // The token rides in the query string (never in a logged path) and then in the form's body.
   router.get('/admin/reset', publicStaffPage(deps, async (req, _res, render) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    if (!(await resetTokenIsValid(deps.db, token))) {
+    if (!(await deps.auth.resetTokenIsValid(token))) {
       render('reset-password', 'Set a password', { expired: true }, 410);
       return;
     }
@@ -98,7 +96,7 @@ export function authRoutes(deps: StaffDeps): Router {
       return;
     }
     try {
-      await resetPassword(deps.db, token, form.data.password);
+      await deps.auth.resetPassword(token, form.data.password);
     } catch (error) {
       if (error instanceof AppError && error.code === 'weak_password') {
         render('reset-password', 'Set a password', { token, error: error.message }, 422);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../lib/errors';
 import { readCookie } from './cookies';
 import type { Principal, PrincipalResolver } from './principal';
-import { findSession, sameSecret, type ActiveSession } from './session-service';
+import { sameSecret, type ActiveSession } from './session-service';
 import type { StaffDeps } from './staff-context';
 
 export const SESSION_COOKIE = 'colecta_session';
@@ -16,7 +16,7 @@ const resolved = new WeakMap<Request, ActiveSession | null>();
 export async function sessionOf(req: Request, deps: StaffDeps): Promise<ActiveSession | null> {
   if (resolved.has(req)) return resolved.get(req) ?? null;
   const token = readCookie(req, SESSION_COOKIE);
-  const session = token ? await findSession(deps.db, deps.sessionSecret, token, deps.sessionPolicy) : null;
+  const session = token ? await deps.auth.findSession(deps.sessionSecret, token, deps.sessionPolicy) : null;
   resolved.set(req, session);
   return session;
 }

@@ -1,18 +1,14 @@
 import type { RequestHandler } from 'express';
-import type { Knex } from 'knex';
 import type { BooksService } from '../books/books-service';
-import type { createTotalsCache } from '../ledger/totals-service';
 import type { Logger } from '../lib/logger';
-import type { PaymentGateway } from '../stripe/payment-types';
 import type { SessionPolicy } from './session-service';
+import type { StaffServices } from './staff-services';
 
 /** Sends a staff member a password link minted at send time (queuedPasswordReset: through the email outbox). */
 export type SendPasswordReset = (to: { email: string; userId: string }) => Promise<void>;
 
-/** What the staff workspace needs from the container. */
-export interface StaffDeps {
-  readonly db: Knex;
-  readonly gateway: PaymentGateway;
+/** What the staff workspace needs from the container: its services, never a database handle. */
+export interface StaffDeps extends StaffServices {
   readonly logger: Logger;
   readonly sessionSecret: string;
   readonly publicUrl: string;
@@ -20,8 +16,6 @@ export interface StaffDeps {
   readonly sendPasswordReset: SendPasswordReset;
   /** Per address and per account, before the password is checked (auth-routes.ts signInRateLimits). */
   readonly signInLimits: readonly [RequestHandler, RequestHandler];
-  /** Per app instance: the ledger sums of each campaign, until its next entry. */
-  readonly totalsCache: ReturnType<typeof createTotalsCache>;
   readonly books: BooksService;
 }
 

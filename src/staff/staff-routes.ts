@@ -1,22 +1,20 @@
 import express, { Router } from 'express';
 import type { Container } from '../container';
-import { createTotalsCache } from '../ledger/totals-service';
 import { adminPageErrors } from './admin-page-kit';
 import { adminPages } from './admin-pages';
 import { adminApiRoutes } from './admin-api';
 import { mountRoutes, openApiDocument } from './api-route-table';
 import { authRoutes } from './auth-routes';
 import { setupPages } from '../setup/setup-pages';
-import { bearerTokenResolver, requirePrincipal } from './principal';
+import { requirePrincipal } from './principal';
 import { sessionCookieResolver } from './session-resolver';
 import { DEFAULT_SESSION_POLICY } from './session-service';
-import { queuedPasswordReset } from './password-reset-mail';
 import type { StaffDeps } from './staff-context';
 
 export function staffDepsOf(c: Container, overrides: Partial<StaffDeps> = {}): StaffDeps {
   return {
-    db: c.db, gateway: c.gateway, logger: c.logger, sessionSecret: c.sessionSecret, publicUrl: c.config.publicUrl,
-    sessionPolicy: DEFAULT_SESSION_POLICY, sendPasswordReset: queuedPasswordReset(c.db), totalsCache: createTotalsCache(),
+    ...c.staff, logger: c.logger, sessionSecret: c.sessionSecret, publicUrl: c.config.publicUrl,
+    sessionPolicy: DEFAULT_SESSION_POLICY, sendPasswordReset: c.staff.auth.sendPasswordReset,
     books: c.books,
     signInLimits: c.rateLimits.signIn,
     ...overrides,
@@ -38,7 +36,7 @@ export function staffRoutes(deps: StaffDeps): Router {
   router.use(adminPages(deps));
   router.use('/admin', adminPageErrors);
 
-  router.use('/api/admin', requirePrincipal([bearerTokenResolver(deps.db), sessionCookieResolver(deps)]));
+  router.use('/api/admin', requirePrincipal([deps.auth.bearerToken, sessionCookieResolver(deps)]));
   const apiRouter = Router();
   mountRoutes(apiRouter, api);
   router.use(apiRouter);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bindDb } from '../db/bind-db';
 import { z } from 'zod';
 import { AppError } from '../lib/errors';
 import { createApiToken, roleSchema, type CreatedToken } from './api-token-service';
@@ -71,3 +72,8 @@ export async function revokeToken(db: Knex, principal: Principal, id: string): P
     });
   });
 }
+
+/** API tokens as staff see them: list, create, revoke. */
+export const createTokenAdminService = (db: Knex) => bindDb(db, { listTokens, createTokenAs, revokeToken });
+
+export type TokenAdminService = ReturnType<typeof createTokenAdminService>;

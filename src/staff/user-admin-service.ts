@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bindDb } from '../db/bind-db';
 import { AppError } from '../lib/errors';
 import type { Role } from './api-token-service';
 import { writeAudit } from './audit-log';
@@ -122,3 +123,8 @@ export async function updateStaffUser(db: Knex, principal: Principal, publicUrl:
   });
   return toView(await loadUser(db, id));
 }
+
+/** Staff users as an admin manages them. */
+export const createUserAdminService = (db: Knex) => bindDb(db, { listUsers, inviteStaffUser, updateStaffUser });
+
+export type UserAdminService = ReturnType<typeof createUserAdminService>;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bindDb } from '../db/bind-db';
 import { z } from 'zod';
 
 /**
@@ -36,3 +37,7 @@ export async function listEventsNeedingAttention(
     lastErrorAt: iso(r.last_error_at), receivedAt: iso(r.received_at) as string,
   }));
 }
+
+export const createEventAttentionService = (db: Knex) => bindDb(db, { listEventsNeedingAttention });
+
+export type EventAttentionService = ReturnType<typeof createEventAttentionService>;

@@ -1,19 +1,16 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
 import { pickLocale, translate, type Locale } from '../lib/i18n';
-import type { Logger } from '../lib/logger';
 import { clientAddress, limitRequests, type LimiterFactory } from '../lib/rate-limits';
 import { renderPage } from '../views/render';
-import { requestManageLink, useManageLink } from './manage-service';
+import type { ManageService } from './manage-service';
 import { startSupporterSession } from './supporter-session';
 
 const formSchema = z.object({ email: z.email('must be an email address').max(254), lang: z.enum(['en', 'es']).optional() });
 const tokenSchema = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'must be a sign-in token') });
 
 export interface ManageDeps {
-  readonly db: Knex;
-  readonly logger: Logger;
+  readonly manage: ManageService;
   readonly publicUrl: string;
   readonly sessionSecret: string;
   /** The per-address limit on asking for links (see manageLinkRateLimit). */
@@ -59,7 +56,7 @@ export function manageRoutes(deps: ManageDeps): Router {
       sendManagePage(res, 422, locale, translate(locale, 'manage.badEmail'));
       return;
     }
-    await requestManageLink(deps.db, deps.logger, parsed.data.email, locale);
+    await deps.manage.requestManageLink(parsed.data.email, locale);
     sendMessagePage(res, 200, locale, translate(locale, 'manage.sentTitle'), translate(locale, 'manage.sent'));
   });
 
@@ -70,7 +67,7 @@ export function manageRoutes(deps: ManageDeps): Router {
       return;
     }
     const locale = pageLocale(req);
-    const email = await useManageLink(deps.db, parsed.data.token);
+    const email = await deps.manage.useManageLink(parsed.data.token);
     if (!email) {
       sendMessagePage(res, 410, locale, translate(locale, 'manage.invalidTitle'), translate(locale, 'manage.invalid'), `/manage?lang=${locale}`);
       return;

@@ -50,3 +50,16 @@ export async function useManageLink(db: Knex, token: string): Promise<string | n
     .returning('email');
   return used ? String(used.email) : null;
 }
+
+/** The emailed "manage my gifts" link: asking for one, and using it. */
+export interface ManageService {
+  requestManageLink(rawEmail: string, locale: 'en' | 'es'): Promise<void>;
+  useManageLink(token: string): Promise<string | null>;
+}
+
+export function createManageService(db: Knex, logger: Logger): ManageService {
+  return {
+    requestManageLink: (rawEmail, locale) => requestManageLink(db, logger, rawEmail, locale),
+    useManageLink: (token) => useManageLink(db, token),
+  };
+}

@@ -1,22 +1,17 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
-import { loadLedgerModel } from '../email/models/gift-model';
-import { loadYearEndModel } from '../email/models/year-end-model';
-import {
-  cancelGift, changeAmount, changeEarmark, pauseGift, resumeGift, startCardUpdate, type GiftChangeDeps,
-} from '../gifts/gift-change-service';
-import { findManagedGift, GiftRefusal, type GiftActor } from '../gifts/managed-gift';
+import { GiftRefusal, type GiftActor } from '../gifts/managed-gift';
 import { AppError } from '../lib/errors';
 import { formatTime, translate, type Locale } from '../lib/i18n';
 import { fromDecimalString, formatMoney } from '../lib/money';
 import { receiptFields, receiptPdf, yearEndPdf } from '../pdf/receipt-pdf';
 import { renderPage } from '../views/render';
 import { pageLocale, sendMessagePage } from './manage-routes';
-import { myGifts, ownsEntry, ownsSupporter } from './my-gifts-service';
+import type { MyGiftsService } from './my-gifts-service';
 import { csrfMatches, endSupporterSession, supporterSessionOf, type SupporterSession } from './supporter-session';
 
-export interface MyGiftsDeps extends GiftChangeDeps {
+export interface MyGiftsDeps {
+  readonly myGifts: MyGiftsService;
   readonly sessionSecret: string;
   readonly publicUrl: string;
 }
@@ -69,7 +64,7 @@ export function myGiftsRoutes(deps: MyGiftsDeps): Router {
   };
 
   async function showGifts(res: Response, session: SupporterSession, locale: Locale, status: number, extra: Record<string, unknown> = {}) {
-    const model = await myGifts(deps, session.email, locale);
+    const model = await deps.myGifts.myGifts(session.email, locale);
     res.status(status).type('html').send(renderPage('my-gifts', {
       locale, title: translate(locale, 'gifts.title'), ...model, ...extra, email: session.email, csrf: session.csrf,
       until: formatTime(new Date(session.expiresAt), locale, 'UTC'),
@@ -86,47 +81,47 @@ export function myGiftsRoutes(deps: MyGiftsDeps): Router {
   }));
 
   router.post('/manage/gifts/:id/amount', form, signedIn(async (req, res, session, locale) => {
-    const gift = await findManagedGift(deps.db, actor(session, locale), giftId(req));
+    const gift = await deps.myGifts.findManagedGift(actor(session, locale), giftId(req));
     const amount = fromDecimalString(String(req.body.amount ?? '').trim(), gift.currency);
-    await changeAmount(deps, actor(session, locale), gift.id, amount ?? Number.NaN);
+    await deps.myGifts.changeAmount(actor(session, locale), gift.id, amount ?? Number.NaN);
     back(res, locale, 'amount', gift.id);
   }));
 
   router.post('/manage/gifts/:id/earmark', form, signedIn(async (req, res, session, locale) => {
-    await changeEarmark(deps, actor(session, locale), giftId(req), String(req.body.earmark ?? ''));
+    await deps.myGifts.changeEarmark(actor(session, locale), giftId(req), String(req.body.earmark ?? ''));
     back(res, locale, 'earmark', giftId(req));
   }));
 
   router.post('/manage/gifts/:id/pause', form, signedIn(async (req, res, session, locale) => {
     const months = /^\d{1,2}$/.test(String(req.body.months ?? '')) ? Number(req.body.months) : Number.NaN;
-    await pauseGift(deps, actor(session, locale), giftId(req), months);
+    await deps.myGifts.pauseGift(actor(session, locale), giftId(req), months);
     back(res, locale, 'pause', giftId(req));
   }));
 
   router.post('/manage/gifts/:id/resume', form, signedIn(async (req, res, session, locale) => {
-    await resumeGift(deps, actor(session, locale), giftId(req));
+    await deps.myGifts.resumeGift(actor(session, locale), giftId(req));
     back(res, locale, 'resume', giftId(req));
   }));
 
   router.get('/manage/gifts/:id/cancel', signedIn(async (req, res, session, locale) => {
-    const gift = await findManagedGift(deps.db, actor(session, locale), giftId(req));
-    const campaign = await deps.db('campaigns').where({ slug: gift.campaignSlug }).first(`title_${locale} as title`);
+    const gift = await deps.myGifts.findManagedGift(actor(session, locale), giftId(req));
+    const campaignTitle = await deps.myGifts.campaignTitle(gift.campaignSlug, locale);
     res.type('html').send(renderPage('gift-cancel', {
       locale, title: translate(locale, 'gifts.cancelTitle'), csrf: session.csrf,
-      gift: { id: gift.id, amount: formatMoney(gift.chargeAmount, gift.currency, locale), campaign: campaign?.title ?? '' },
+      gift: { id: gift.id, amount: formatMoney(gift.chargeAmount, gift.currency, locale), campaign: campaignTitle ?? '' },
     }));
   }));
 
   router.post('/manage/gifts/:id/cancel', form, signedIn(async (req, res, session, locale) => {
     if (req.body.confirm !== 'yes') throw new GiftRefusal('confirm', 'gifts.error.confirm');
-    await cancelGift(deps, actor(session, locale), giftId(req));
+    await deps.myGifts.cancelGift(actor(session, locale), giftId(req));
     back(res, locale, 'cancel', giftId(req));
   }));
 
   router.post('/manage/gifts/:id/card', form, signedIn(async (req, res, session, locale) => {
     const back = `${deps.publicUrl}/manage/gifts?lang=${locale}`;
     const pages = { successUrl: `${back}&done=card#gift-${giftId(req)}`, cancelUrl: `${back}#gift-${giftId(req)}` };
-    res.redirect(303, await startCardUpdate(deps, actor(session, locale), giftId(req), pages, locale));
+    res.redirect(303, await deps.myGifts.startCardUpdate(actor(session, locale), giftId(req), pages, locale));
   }));
 
   router.post('/manage/sign-out', form, signedIn(async (_req, res, _session, locale) => {
@@ -135,8 +130,8 @@ export function myGiftsRoutes(deps: MyGiftsDeps): Router {
   }));
 
   router.get('/manage/receipts/:id', signedIn(async (req, res, session, locale) => {
-    const id = await ownedEntry(deps.db, session, req);
-    const fields = receiptFields(await loadLedgerModel(deps.db, id, locale));
+    const id = await ownedEntry(deps.myGifts, session, req);
+    const fields = receiptFields(await deps.myGifts.receiptModel(id, locale));
     res.type('html').send(renderPage('receipt', {
       locale, title: fields.title, heading: fields.title, entryId: id,
       rows: fields.rows.map(([label, value]) => ({ label, value })), paragraphs: fields.paragraphs,
@@ -144,24 +139,24 @@ export function myGiftsRoutes(deps: MyGiftsDeps): Router {
   }));
 
   router.get('/manage/receipts/:id/pdf', signedIn(async (req, res, session, locale) => {
-    const id = await ownedEntry(deps.db, session, req);
-    const model = await loadLedgerModel(deps.db, id, locale);
+    const id = await ownedEntry(deps.myGifts, session, req);
+    const model = await deps.myGifts.receiptModel(id, locale);
     sendPdf(res, await receiptPdf(model), `receipt-${model.entry.receiptNumber || id}.pdf`);
   }));
 
   router.get('/manage/statements/:supporterId/:year/pdf', signedIn(async (req, res, session, locale) => {
     const parsed = yearParam.safeParse(req.params);
-    if (!parsed.success || !(await ownsSupporter(deps.db, session.email, parsed.data.supporterId))) throw AppError.notFound('Statement');
-    const model = await loadYearEndModel(deps.db, parsed.data.supporterId, parsed.data.year, locale);
+    if (!parsed.success || !(await deps.myGifts.ownsSupporter(session.email, parsed.data.supporterId))) throw AppError.notFound('Statement');
+    const model = await deps.myGifts.yearEndModel(parsed.data.supporterId, parsed.data.year, locale);
     sendPdf(res, await yearEndPdf(model), `statement-${parsed.data.year}.pdf`);
   }));
 
   return router;
 }
 
-async function ownedEntry(db: Knex, session: SupporterSession, req: Request): Promise<number> {
+async function ownedEntry(myGifts: MyGiftsService, session: SupporterSession, req: Request): Promise<number> {
   const parsed = entryParam.safeParse(req.params);
-  if (!parsed.success || !(await ownsEntry(db, session.email, parsed.data.id))) throw AppError.notFound('Receipt');
+  if (!parsed.success || !(await myGifts.ownsEntry(session.email, parsed.data.id))) throw AppError.notFound('Receipt');
   return parsed.data.id;
 }
 

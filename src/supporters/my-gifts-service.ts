@@ -1,11 +1,19 @@
 import type { Knex } from 'knex';
 import { useLines } from '../earmarks/earmark-use-display';
+import { loadLedgerModel } from '../email/models/gift-model';
+import { loadYearEndModel } from '../email/models/year-end-model';
+import {
+  cancelGift, changeAmount, changeEarmark, pauseGift, resumeGift, startCardUpdate, type GiftChangeDeps,
+} from '../gifts/gift-change-service';
+import { findManagedGift, type GiftActor, type ManagedGift } from '../gifts/managed-gift';
 import { latestUsesByEarmark } from '../earmarks/earmark-use-service';
 import { listGiftChanges, type GiftChangeRow } from '../gifts/gift-change-repository';
 import { formatMoney, toDecimalString } from '../lib/money';
 import { translate, type Locale } from '../lib/i18n';
 import type { Logger } from '../lib/logger';
 import type { PaymentGateway } from '../stripe/payment-types';
+
+type CardUpdatePages = { readonly successUrl: string; readonly cancelUrl: string };
 
 const SHOWN = ['processing', 'paid', 'active', 'failing', 'completed', 'cancelled'];
 const dateIn = (d: Date, locale: Locale, timeZone: string) =>
@@ -101,4 +109,44 @@ function changeLabel(locale: Locale, change: GiftChangeRow): string {
   const last4 = change.after?.last4;
   if (change.kind !== 'card' || !change.after?.paymentMethod) return translate(locale, `gifts.change.${change.kind}`);
   return typeof last4 === 'string' ? translate(locale, 'gifts.change.cardChangedLast4', { last4 }) : translate(locale, 'gifts.change.cardChanged');
+}
+
+/** Everything "my gifts" does for a signed-in address: its gifts, their changes, receipts and statements. */
+export interface MyGiftsService {
+  myGifts(email: string, locale: Locale): ReturnType<typeof myGifts>;
+  findManagedGift(actor: GiftActor, donationId: string): Promise<ManagedGift>;
+  /** The campaign's title in one language, for the cancel page. */
+  campaignTitle(slug: string, locale: Locale): Promise<string | undefined>;
+  changeAmount(actor: GiftActor, donationId: string, amount: number): Promise<void>;
+  changeEarmark(actor: GiftActor, donationId: string, code: string): Promise<void>;
+  pauseGift(actor: GiftActor, donationId: string, months: number): Promise<void>;
+  resumeGift(actor: GiftActor, donationId: string): Promise<void>;
+  cancelGift(actor: GiftActor, donationId: string): Promise<void>;
+  startCardUpdate(actor: GiftActor, donationId: string, pages: CardUpdatePages, locale: Locale): Promise<string>;
+  ownsEntry(email: string, entryId: number): Promise<boolean>;
+  ownsSupporter(email: string, supporterId: string): Promise<boolean>;
+  receiptModel(ledgerEntryId: number, locale: Locale): ReturnType<typeof loadLedgerModel>;
+  yearEndModel(supporterId: string, year: number, locale: Locale): ReturnType<typeof loadYearEndModel>;
+}
+
+export function createMyGiftsService(deps: GiftChangeDeps): MyGiftsService {
+  const { db } = deps;
+  return {
+    myGifts: (email, locale) => myGifts(deps, email, locale),
+    findManagedGift: (actor, donationId) => findManagedGift(db, actor, donationId),
+    async campaignTitle(slug, locale) {
+      const campaign = await db('campaigns').where({ slug }).first(`title_${locale} as title`);
+      return campaign?.title;
+    },
+    changeAmount: (actor, donationId, amount) => changeAmount(deps, actor, donationId, amount),
+    changeEarmark: (actor, donationId, code) => changeEarmark(deps, actor, donationId, code),
+    pauseGift: (actor, donationId, months) => pauseGift(deps, actor, donationId, months),
+    resumeGift: (actor, donationId) => resumeGift(deps, actor, donationId),
+    cancelGift: (actor, donationId) => cancelGift(deps, actor, donationId),
+    startCardUpdate: (actor, donationId, pages, locale) => startCardUpdate(deps, actor, donationId, pages, locale),
+    ownsEntry: (email, entryId) => ownsEntry(db, email, entryId),
+    ownsSupporter: (email, supporterId) => ownsSupporter(db, email, supporterId),
+    receiptModel: (ledgerEntryId, locale) => loadLedgerModel(db, ledgerEntryId, locale),
+    yearEndModel: (supporterId, year, locale) => loadYearEndModel(db, supporterId, year, locale),
+  };
 }

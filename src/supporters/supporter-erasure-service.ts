@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bindDb } from '../db/bind-db';
 import { z } from 'zod';
 import { AppError } from '../lib/errors';
 import { writeAudit } from '../staff/audit-log';
@@ -29,3 +30,21 @@ export async function eraseSupporterOnRequest(db: Knex, principal: Principal, su
     return { supporterId, erased: true, fields: [...ERASED_FIELDS] };
   });
 }
+
+/** A supporter's erasure at their request, and what the staff pages show about it. */
+export function createSupporterErasureService(db: Knex) {
+  return {
+    ...bindDb(db, { eraseSupporterOnRequest }),
+    /** How many ledger entries the supporter has (the confirmation page says so). */
+    async entryCount(supporterId: string): Promise<number> {
+      const gifts = await db('ledger_entries').where({ supporter_id: supporterId }).count({ n: '*' }).first();
+      return Number(gifts?.n ?? 0);
+    },
+    /** When the supporter's contact data was erased; null if it was not. */
+    async erasedAt(supporterId: string): Promise<Date | null> {
+      return (await db('supporters').where({ id: supporterId }).first('erased_at'))?.erased_at ?? null;
+    },
+  };
+}
+
+export type SupporterErasureService = ReturnType<typeof createSupporterErasureService>;

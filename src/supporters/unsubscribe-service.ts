@@ -22,3 +22,11 @@ export async function unsubscribe(db: Knex, token: string): Promise<UnsubscribeR
   const organization = await db('organizations').where({ id: row.organization_id }).first('name');
   return { locale: row.locale === 'es' ? 'es' : 'en', organization: String(organization?.name ?? '') };
 }
+
+export interface UnsubscribeService {
+  unsubscribe(token: string): Promise<UnsubscribeResult | null>;
+}
+
+export function createUnsubscribeService(db: Knex): UnsubscribeService {
+  return { unsubscribe: (token) => unsubscribe(db, token) };
+}

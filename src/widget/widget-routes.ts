@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
-import { loadFormContext } from '../donate/form-service';
+import type { DonationFormService } from '../donate/form-service';
 import { useLines } from '../earmarks/earmark-use-display';
 import { pickLocale, translate, type Locale } from '../lib/i18n';
 import { formatMoney } from '../lib/money';
@@ -13,13 +12,13 @@ import { WidgetCache, type CachedPage } from './widget-cache';
 const paramsSchema = z.object({ campaign: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a campaign slug') });
 
 export interface WidgetDeps {
-  readonly db: Knex;
+  readonly forms: DonationFormService;
   /** How long a rendered widget is reused; a few seconds. */
   readonly ttlMs?: number;
 }
 
-async function renderWidget(db: Knex, slug: string, locale: Locale): Promise<Omit<CachedPage, 'etag'>> {
-  const { campaign, settings, progress } = await loadFormContext(db, slug, locale);
+async function renderWidget(forms: DonationFormService, slug: string, locale: Locale): Promise<Omit<CachedPage, 'etag'>> {
+  const { campaign, settings, progress } = await forms.loadFormContext(slug, locale);
   const money = (amount: number) => formatMoney(amount, progress.currency, locale);
   const bar = (label: string, raised: number, goal: number | null) => ({
     label, raised, goal,
@@ -45,7 +44,7 @@ export function widgetRoutes(deps: WidgetDeps): Router {
   router.get('/campaigns/:campaign/widget', async (req, res) => {
     const { campaign } = parseOr422(paramsSchema, req.params);
     const locale = pickLocale(req.query.lang, (...langs) => req.acceptsLanguages(...langs));
-    const page = await cache.get(`${campaign}|${locale}`, () => renderWidget(deps.db, campaign, locale));
+    const page = await cache.get(`${campaign}|${locale}`, () => renderWidget(deps.forms, campaign, locale));
     allowFraming(res, page.frameOrigins);
     res.set({ ETag: page.etag, 'Cache-Control': 'public, max-age=5', Vary: 'Accept-Language' });
     if (req.fresh) {
