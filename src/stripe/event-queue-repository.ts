@@ -86,8 +86,8 @@ export async function retryQueuedEventLater(db: Knex, id: string): Promise<void>
     });
 }
 
-/** Events accepted but not yet processed. */
-export async function countQueuedEvents(db: Knex): Promise<number> {
-  const row = await db('stripe_events').whereNull('processed_at').whereNotNull('queued_payload').count<{ n: string | number }>('* as n').first();
-  return Number(row?.n ?? 0);
+/** Claimed events this instance will not start (it is stopping): due again at once, for another. */
+export async function releaseQueuedEvents(db: Knex, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db('stripe_events').whereIn('id', ids).whereNull('processed_at').update({ next_attempt_at: db.fn.now() });
 }

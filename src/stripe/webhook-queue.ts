@@ -1,9 +1,11 @@
-import { claimQueuedEvents, queueEvent, retryQueuedEventLater } from './event-queue-repository';
+import { claimQueuedEvents, queueEvent, releaseQueuedEvents, retryQueuedEventLater } from './event-queue-repository';
 import type { VerifiedEvent } from './payment-types';
 import { processEvent, type EventOutcome, type WebhookProcessorDeps } from './webhook-processor';
 
 /** Events one instance processes at once, delivered and queued together. */
-export const DEFAULT_PROCESSING_SLOTS = 8;
+export const DEFAULT_PROCESSING_SLOTS = 16;
+/** Deliveries processed while Stripe waits, at most; beyond them (a burst) they are queued. */
+export const DEFAULT_INLINE_SLOTS = 8;
 
 export type DeliveryOutcome = EventOutcome | 'queued';
 
@@ -26,13 +28,13 @@ export interface WebhookQueue {
 
 export interface WebhookQueueOptions {
   readonly slots?: number;
-  /** Deliveries processed while Stripe waits only while fewer than this many events are in hand (default: every slot). */
+  /** A delivery is processed while Stripe waits only while fewer than this many events are in hand. */
   readonly inlineSlots?: number;
 }
 
 export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQueueOptions = {}): WebhookQueue {
   const slots = Math.max(1, options.slots ?? DEFAULT_PROCESSING_SLOTS);
-  const inlineSlots = Math.min(slots, options.inlineSlots ?? slots);
+  const inlineSlots = Math.min(slots, options.inlineSlots ?? DEFAULT_INLINE_SLOTS);
   let busy = 0;
   let stopped = false;
   let claiming: Promise<number> | null = null;
@@ -41,6 +43,8 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
   // instances' events, a crash's leftovers) and by a full claim; so a quiet delivery claims nothing.
   let mayHaveQueued = false;
   let queuedCount = 0;
+  /** Claimed (a slot's worth at a time, so one claim's commit serves many events), not yet started. */
+  const ready: VerifiedEvent[] = [];
   const inHand = new Set<Promise<void>>();
 
   async function processQueued(event: VerifiedEvent): Promise<void> {
@@ -53,30 +57,34 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
     }
   }
 
-  function hold(work: Promise<void>): void {
-    const held = work.finally(() => {
-      busy -= 1;
-      inHand.delete(held);
-      if (mayHaveQueued) void pump();
-    });
-    inHand.add(held);
+  function startReady(): void {
+    while (busy < slots && ready.length > 0 && !stopped) {
+      busy += 1;
+      const held: Promise<void> = processQueued(ready.shift() as VerifiedEvent).finally(() => {
+        busy -= 1;
+        inHand.delete(held);
+        startReady();
+        if (ready.length === 0 && mayHaveQueued) void pump();
+      });
+      inHand.add(held);
+    }
   }
 
-  /** Claims as many due events as there are free slots; answers how many. */
+  /** Claims a batch of due events when none is waiting and a slot is free; answers how many. */
   async function claimOnce(): Promise<number> {
-    const free = slots - busy;
-    if (stopped || free <= 0) return 0;
+    startReady();
+    if (stopped || ready.length > 0 || busy >= slots) return 0;
     const queuedBefore = queuedCount;
     let events: VerifiedEvent[];
     try {
-      events = await claimQueuedEvents(deps.db, free);
+      events = await claimQueuedEvents(deps.db, slots);
     } catch (error) {
       deps.logger.error({ err: error }, 'could not claim queued webhook events');
       return 0;
     }
-    if (events.length < free && queuedCount === queuedBefore) mayHaveQueued = false;
-    busy += events.length;
-    for (const event of events) hold(processQueued(event));
+    if (events.length < slots && queuedCount === queuedBefore) mayHaveQueued = false;
+    ready.push(...events);
+    startReady();
     return events.length;
   }
 
@@ -103,7 +111,8 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
           return await processEvent(deps, event);
         } finally {
           busy -= 1;
-          if (mayHaveQueued) void pump();
+          startReady();
+          if (ready.length === 0 && mayHaveQueued) void pump();
         }
       }
       const outcome = await queueEvent(deps.db, event);
@@ -122,14 +131,16 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
         await pump();
         if (inHand.size > 0) {
           await Promise.race(inHand);
-        } else if ((await pump()) === 0 && inHand.size === 0) {
+        } else if (ready.length === 0 && (await pump()) === 0 && inHand.size === 0 && ready.length === 0) {
           return;
         }
       }
     },
     async stop() {
       stopped = true;
-      await Promise.allSettled([...inHand]);
+      // Claimed but not started: handed back at once rather than after their lease.
+      const unstarted = ready.splice(0).map((event) => event.id);
+      await Promise.allSettled([...inHand, releaseQueuedEvents(deps.db, unstarted)]);
     },
   };
 }
