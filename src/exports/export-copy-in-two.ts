@@ -69,7 +69,7 @@ function firstThenSecond(first: Readable, second: Readable): Readable {
   (async () => {
     await pipeline(first, out, { end: false });
     await spilled;
-    await pipeline(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), out);
+    await pipeline(fs.createReadStream(file), out);
   })().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error)))).finally(cleanUp);
   return out;
 }
