@@ -1,16 +1,11 @@
-import { buildCheckoutBody } from '../factories/checkout-body';
-import { donationIdForSession, ledgerFor } from '../helpers/ledger-queries';
+import { ledgerFor } from '../helpers/ledger-queries';
+import { paidOneTimeSession } from '../helpers/paid-session';
 import { useAppWithStripe } from '../helpers/app-with-stripe';
 import type { TestApp } from '../helpers/test-app';
 
 const t = useAppWithStripe();
 
-async function paidSession(amount = 2000) {
-  const res = await t.app.postJson('/api/checkout-sessions', buildCheckoutBody({ amount }));
-  expect(res.status).toBe(201);
-  const donationId = await donationIdForSession(t.app.db, res.body.id);
-  return { donationId, ...t.stripe.payOneTime(res.body.id) };
-}
+const paidSession = (amount?: number) => paidOneTimeSession(t, amount);
 
 const eventRow = (id: string) => t.app.db('stripe_events').where({ id }).first();
 

@@ -1,6 +1,6 @@
-import { buildCheckoutBody } from '../factories/checkout-body';
 import { fixture } from '../fixtures/stripe';
-import { donationIdForSession, ledgerFor } from '../helpers/ledger-queries';
+import { ledgerFor } from '../helpers/ledger-queries';
+import { paidOneTimeSession } from '../helpers/paid-session';
 import { useAppWithStripe } from '../helpers/app-with-stripe';
 import { queueEvent } from '../../src/stripe/event-queue-repository';
 import { createWebhookQueue } from '../../src/stripe/webhook-queue';
@@ -8,12 +8,7 @@ import { createWebhookQueue } from '../../src/stripe/webhook-queue';
 // No processing slot: every delivery is a burst's delivery, stored and answered at once.
 const t = useAppWithStripe({ webhookInlineSlots: 0 });
 
-async function paidSession(amount = 2000) {
-  const res = await t.app.postJson('/api/checkout-sessions', buildCheckoutBody({ amount }));
-  expect(res.status).toBe(201);
-  const donationId = await donationIdForSession(t.app.db, res.body.id);
-  return { donationId, ...t.stripe.payOneTime(res.body.id) };
-}
+const paidSession = (amount?: number) => paidOneTimeSession(t, amount);
 
 const eventRow = (id: string) => t.app.db('stripe_events').where({ id }).first();
 const drain = () => t.app.container.webhooks.drain();
