@@ -13,7 +13,8 @@ interface QueuedPayload {
   readonly previousAttributes: Readonly<Record<string, unknown>> | null;
 }
 
-function objectIdOf(object: unknown): string | null {
+/** The id of an event's object, for the stripe_events row. */
+export function objectIdOf(object: unknown): string | null {
   const id = (object as { id?: unknown } | null)?.id;
   return typeof id === 'string' ? id : null;
 }

@@ -3,6 +3,7 @@ import { webhookHandlers, type WebhookHandlers } from '../../webhooks';
 import { newEffects } from '../ledger/ledger-jobs';
 import { applyEffects } from '../ledger/ledger-service';
 import { scrubText, type Logger } from '../lib/logger';
+import { objectIdOf } from './event-queue-repository';
 import { ignoreIfForeign } from './foreign-events';
 import type { PaymentGateway, VerifiedEvent } from './payment-types';
 
@@ -13,11 +14,6 @@ export interface WebhookProcessorDeps {
   readonly gateway: PaymentGateway;
   readonly logger: Logger;
   readonly handlers?: WebhookHandlers;
-}
-
-function objectIdOf(object: unknown): string | null {
-  const id = (object as { id?: unknown } | null)?.id;
-  return typeof id === 'string' ? id : null;
 }
 
 function eventRow(event: VerifiedEvent) {
