@@ -36,6 +36,9 @@ async function runLayout(ctx: BenchContext, CAMPAIGNS: number): Promise<Benchmar
     await loadLedger(db, org.id, CAMPAIGNS, ENTRIES);
     const loaded = await db('ledger_entries').count<{ n: number }>('* as n').first();
     const loadSeconds = (performance.now() - started) / 1000;
+    // The bulk load's dirty pages written now, not by a checkpoint in the middle of the reads (a
+    // live database is not a minute past loading a million rows).
+    await db.raw('checkpoint');
     ctx.progress(`loaded ${loaded?.n} entries in ${loadSeconds.toFixed(1)} s`);
 
     // The compiled server in a process of its own, as production runs it: the client's work and

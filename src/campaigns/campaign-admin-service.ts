@@ -49,6 +49,20 @@ export async function readCampaign(db: Knex, principal: Principal, slug: string)
   return view;
 }
 
+/**
+ * readCampaign with more columns computed in the same statement from the campaign's row `c`
+ * (SQL that names `c.id`, `c.currency`, …): one round trip for a page that needs both.
+ */
+export async function readCampaignWith(
+  db: Knex, principal: Principal, slug: string, columnsSql: string,
+): Promise<{ campaign: CampaignView & { organizationId: string }; columns: Record<string, unknown> }> {
+  const rows = await baseQuery(db).select(db.raw(columnsSql)).where('c.slug', slug) as Array<Row & Record<string, unknown>>;
+  const [campaign] = viewsOf(rows);
+  if (!campaign) throw AppError.notFound('Campaign');
+  assertCanRead(principal, campaign.organizationId);
+  return { campaign, columns: rows[0] as Record<string, unknown> };
+}
+
 const stripInternal = ({ organizationId: _o, ...view }: CampaignView & { organizationId: string }): CampaignView => view;
 export const publicView = stripInternal;
 

@@ -16,17 +16,28 @@ export function toEarmark(row: EarmarkRow): Earmark {
 }
 
 export async function findCampaignBySlug(db: Knex, slug: string): Promise<Campaign | null> {
+  return (await findCampaignWith(db, slug, null))?.campaign ?? null;
+}
+
+/**
+ * The campaign, with more columns computed in the same statement from its row `c` (SQL naming
+ * `c.id`, `c.currency`, …): the public progress reads the campaign and its figures in one trip.
+ */
+export async function findCampaignWith(
+  db: Knex, slug: string, columnsSql: string | null,
+): Promise<{ campaign: Campaign; columns: Record<string, unknown> } | null> {
   // The earmarks in the campaign's own row: one round trip for every form, page and progress read.
   const row = await db<CampaignRow>('campaigns as c')
     .join('organizations as o', 'o.id', 'c.organization_id')
     .where('c.slug', slug)
-    .first<(CampaignRow & { earmarks: EarmarkRow[] }) | undefined>('c.*', 'o.fee_rate_bps', 'o.fee_fixed', db.raw(`coalesce((select
+    .modify((q) => { if (columnsSql) q.select(db.raw(columnsSql)); })
+    .first<(CampaignRow & { earmarks: EarmarkRow[] } & Record<string, unknown>) | undefined>('c.*', 'o.fee_rate_bps', 'o.fee_fixed', db.raw(`coalesce((select
         json_agg(json_build_object('id', e.id, 'code', e.code, 'label_en', e.label_en, 'label_es', e.label_es, 'goal', e.goal)
           order by e.position, e.code)
       from earmarks e where e.campaign_id = c.id), '[]'::json) as earmarks`));
   if (!row) return null;
   const earmarks = row.earmarks;
-  return {
+  const campaign: Campaign = {
     id: row.id,
     organizationId: row.organization_id,
     slug: row.slug,
@@ -44,4 +55,5 @@ export async function findCampaignBySlug(db: Knex, slug: string): Promise<Campai
     feeRule: { rateBps: row.fee_rate_bps, fixed: row.fee_fixed },
     earmarks: earmarks.map(toEarmark),
   };
+  return { campaign, columns: row };
 }

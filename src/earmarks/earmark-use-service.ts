@@ -109,6 +109,19 @@ export async function removeEarmarkUse(db: Knex, principal: Principal, slug: str
   });
 }
 
+/** A use as supporters see it; from json_agg the date is text. */
+interface PublicUseRow { earmark_id: string; text_en: string; text_es: string; amount: number | string | null; recorded_at: Date | string }
+
+function usesByEarmark(rows: readonly PublicUseRow[], locale: Locale): Map<string, PublicEarmarkUse[]> {
+  const byEarmark = new Map<string, PublicEarmarkUse[]>();
+  for (const r of rows) {
+    const list = byEarmark.get(r.earmark_id) ?? [];
+    list.push({ text: locale === 'es' ? r.text_es : r.text_en, amount: r.amount == null ? null : Number(r.amount), recordedAt: new Date(r.recorded_at).toISOString() });
+    byEarmark.set(r.earmark_id, list);
+  }
+  return byEarmark;
+}
+
 /**
  * The latest few uses of each of a campaign's earmarks, in one language, for supporters:
  * the text, the amount and the date, never who recorded it. Keyed by earmark id.
@@ -121,14 +134,21 @@ export async function latestUsesByEarmark(
     .modify((q) => { if (options.since) q.where('recorded_at', '>', options.since); })
     .select('earmark_id', 'text_en', 'text_es', 'amount', 'recorded_at',
       db.raw('row_number() over (partition by earmark_id order by recorded_at desc, id) as n'));
-  const rows = await db.from(ranked.as('r')).where('n', '<=', perEarmark).orderBy([{ column: 'earmark_id' }, { column: 'n' }]);
-  const byEarmark = new Map<string, PublicEarmarkUse[]>();
-  for (const r of rows) {
-    const list = byEarmark.get(r.earmark_id) ?? [];
-    list.push({ text: locale === 'es' ? r.text_es : r.text_en, amount: r.amount == null ? null : Number(r.amount), recordedAt: new Date(r.recorded_at).toISOString() });
-    byEarmark.set(r.earmark_id, list);
-  }
-  return byEarmark;
+  const rows: PublicUseRow[] = await db.from(ranked.as('r')).where('n', '<=', perEarmark).orderBy([{ column: 'earmark_id' }, { column: 'n' }]);
+  return usesByEarmark(rows, locale);
+}
+
+/** The latest three uses of each earmark as one column (`latest_uses`) over SQL for the campaign's id. */
+export function latestUsesColumnSql(campaignId: string): string {
+  return `(select coalesce(json_agg(r order by r.earmark_id, r.n), '[]') from (
+       select earmark_id, text_en, text_es, amount, recorded_at,
+         row_number() over (partition by earmark_id order by recorded_at desc, id) as n
+       from earmark_uses where campaign_id = ${campaignId} and removed_at is null) r where r.n <= 3) as latest_uses`;
+}
+
+export function latestUsesOf(row: Record<string, unknown>, locale: Locale): Map<string, PublicEarmarkUse[]> {
+  const value = row.latest_uses;
+  return usesByEarmark((typeof value === 'string' ? JSON.parse(value) : value) as PublicUseRow[], locale);
 }
 
 /** What the money paid for between two moments (a progress update and the one before it), oldest first. */

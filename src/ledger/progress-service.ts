@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import { findCampaignBySlug } from '../campaigns/campaign-repository';
+import { findCampaignWith } from '../campaigns/campaign-repository';
 import type { Locale } from '../campaigns/campaign-types';
-import { latestUsesByEarmark, type PublicEarmarkUse } from '../earmarks/earmark-use-service';
+import { latestUsesColumnSql, latestUsesOf, type PublicEarmarkUse } from '../earmarks/earmark-use-service';
 import { AppError } from '../lib/errors';
-import { campaignProgressSums } from './ledger-totals-repository';
+import { progressSumsColumnSql, progressSumsOf } from './ledger-totals-repository';
 
 export interface EarmarkProgress {
   readonly code: string;
@@ -24,14 +24,14 @@ export interface CampaignProgress {
 }
 
 /** Raised = the sum of gross over every ledger entry (refunds and disputes are negative), read
- * from the running sums the ledger keeps, so a campaign of a million entries answers as fast. */
+ * from the running sums the ledger keeps, so a campaign of a million entries answers as fast;
+ * the campaign, its sums and its earmarks' latest uses in one statement. */
 export async function campaignProgress(db: Knex, slug: string, locale: Locale): Promise<CampaignProgress> {
-  const campaign = await findCampaignBySlug(db, slug);
-  if (!campaign || campaign.status === 'draft') throw AppError.notFound('Campaign');
-
-  const [{ raisedByEarmark: byEarmark, supporters }, uses] = await Promise.all([
-    campaignProgressSums(db, campaign.id, campaign.currency), latestUsesByEarmark(db, campaign.id, locale),
-  ]);
+  const found = await findCampaignWith(db, slug, `${progressSumsColumnSql('c.id', 'c.currency')}, ${latestUsesColumnSql('c.id')}`);
+  if (!found || found.campaign.status === 'draft') throw AppError.notFound('Campaign');
+  const { campaign, columns } = found;
+  const { raisedByEarmark: byEarmark, supporters } = progressSumsOf(columns);
+  const uses = latestUsesOf(columns, locale);
 
   const earmarks = campaign.earmarks.map((e) => ({
     code: e.code, label: e.label[locale], goal: e.goal, raised: byEarmark.get(e.id) ?? 0, uses: uses.get(e.id) ?? [],

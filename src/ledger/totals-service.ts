@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 import type { CampaignView } from '../campaigns/campaign-admin-schemas';
-import { readCampaignTotals, type TotalsRow } from './ledger-totals-repository';
-import { VersionedCache } from './versioned-cache';
+import { readCampaignWith } from '../campaigns/campaign-admin-service';
+import type { Principal } from '../staff/principal';
+import {
+  readCampaignTotals, totalsColumnsSql, totalsReadOf, type CampaignTotalsRead, type TotalsRow,
+} from './ledger-totals-repository';
 
 export interface MoneyFigures {
   /** Money received: payments, offline gifts and won disputes' returns are not counted here. */
@@ -36,20 +39,24 @@ const figures = (r: TotalsRow | undefined): MoneyFigures => ({
   sponsorFee: r?.sponsor_fee ?? 0, netToOrganization: (r?.net ?? 0) - (r?.sponsor_fee ?? 0),
 });
 
-/** Kept for the callers that hold one; the running sums need no cache in front of them. */
-export function createTotalsCache(): VersionedCache<unknown> {
-  return new VersionedCache<unknown>();
-}
+type StaffCampaign = CampaignView & { id: string; organizationId: string };
 
 /**
  * Every money figure comes from the ledger's running sums (ledger_totals, kept by a trigger as
  * entries are appended); the monthly supporters by status from counts a trigger on donations
  * keeps (campaign_monthly_counts).
  */
-export async function campaignTotals(
-  db: Knex, campaign: CampaignView & { id: string; organizationId: string }, _cache: VersionedCache<unknown> | null = null,
-): Promise<CampaignTotals> {
-  const { rows, earmarkIds, statuses } = await readCampaignTotals(db, campaign.id, campaign.currency);
+export async function campaignTotals(db: Knex, campaign: StaffCampaign): Promise<CampaignTotals> {
+  return totalsOf(campaign, await readCampaignTotals(db, campaign.id, campaign.currency));
+}
+
+/** The campaign a principal may read and its totals, in one statement (the staff totals API). */
+export async function campaignTotalsBySlug(db: Knex, principal: Principal, slug: string): Promise<CampaignTotals> {
+  const { campaign, columns } = await readCampaignWith(db, principal, slug, totalsColumnsSql('c.id', 'c.currency'));
+  return totalsOf(campaign, totalsReadOf(columns));
+}
+
+function totalsOf(campaign: StaffCampaign, { rows, earmarkIds, statuses }: CampaignTotalsRead): CampaignTotals {
   const whole = rows.find((r) => r.level === 'whole');
   const byEarmark = new Map(rows.filter((r) => r.level === 'earmark').map((r) => [r.earmarkId, r]));
   const months = rows.filter((r) => r.level === 'month')

@@ -65,7 +65,7 @@ export function adminApiRoutes(deps: StaffDeps): ApiRoute[] {
       method: 'get', path: '/api/admin/campaigns/:campaign/totals',
       summary: 'Gross, fees, net, refunded; by earmark, month and frequency; monthly supporters — all from the ledger',
       params: campaignParams, response: totalsSchema,
-      handle: async ({ principal, params }) => ledger.campaignTotals(await campaigns.readCampaign(principal, params.campaign)),
+      handle: ({ principal, params }) => ledger.campaignTotalsBySlug(principal, params.campaign),
     }),
     route({
       method: 'get', path: '/api/admin/donations', summary: 'Ledger entries, newest first, with filters and an opaque cursor',

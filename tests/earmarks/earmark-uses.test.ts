@@ -71,6 +71,10 @@ describe('what an earmark\'s money paid for', () => {
       { text: '12 boletos de autobús al taller de Oakland', amount: 114000, recordedAt: expect.any(String) },
       { text: 'Comidas <b>para</b> 30', amount: 4550, recordedAt: expect.any(String) },
     ]);
+    // The date, to the millisecond, as stored (the progress reads it through json_agg, as text).
+    const newest = await t.app.db('earmark_uses').where({ text_en: '12 bus tickets to the Oakland training' })
+      .orderBy('recorded_at', 'desc').first('recorded_at');
+    expect(travel.uses[0].recordedAt).toBe(new Date(newest.recorded_at).toISOString());
     expect(JSON.stringify(progress.body)).not.toMatch(/token|@example/);
     expect(progress.body.earmarks.find((e: { code: string }) => e.code === 'general').uses).toEqual([]);
 
