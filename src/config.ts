@@ -53,6 +53,8 @@ const envSchema = z
     TRUST_PROXY: z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? 'loopback' : v)).pipe(trustProxy),
     RUN_WORKER: z.enum(['true', 'false'], 'must be true or false').default('true'),
     CHECKOUT_LIMIT_WINDOW_SECONDS: z.coerce.number('must be a whole number').int('must be a whole number').min(1).default(600),
+    WEBHOOK_SLOTS: z.coerce.number('must be a whole number').int('must be a whole number').min(1).max(256).default(16),
+    WEBHOOK_INLINE_SLOTS: z.coerce.number('must be a whole number').int('must be a whole number').min(0).max(256).default(8),
   })
   .superRefine((env, ctx) => {
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
@@ -60,6 +62,9 @@ const envSchema = z
     }
     if (env.NODE_ENV === 'production' && !env.STRIPE_SECRET_KEY) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'is required with NODE_ENV=production (demo mode is for trying Colecta only)' });
+    }
+    if (env.WEBHOOK_INLINE_SLOTS > env.WEBHOOK_SLOTS) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_INLINE_SLOTS'], message: `must be at most WEBHOOK_SLOTS (${env.WEBHOOK_SLOTS})` });
     }
     if (env.DATABASE_URL && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required when DATABASE_URL is set' });
@@ -86,6 +91,8 @@ export interface Config {
   readonly trustProxy: number | readonly string[];
   /** false on a web-only instance: the email worker runs elsewhere (`npm run worker`). */
   readonly runWorker: boolean;
+  /** Stripe events one instance processes at once, and how many of those while Stripe waits. */
+  readonly webhookSlots: { readonly total: number; readonly inline: number };
   /** Checkout sessions opened per window, per IP and per email (0 = no limit). */
   readonly checkoutLimits: { readonly perIp: number; readonly perEmail: number; readonly windowSeconds: number };
 }
@@ -121,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: typeof e.TRUST_PROXY === 'number' ? e.TRUST_PROXY : Object.freeze([...e.TRUST_PROXY]),
     runWorker: e.RUN_WORKER === 'true',
+    webhookSlots: Object.freeze({ total: e.WEBHOOK_SLOTS, inline: e.WEBHOOK_INLINE_SLOTS }),
     checkoutLimits: Object.freeze({
       perIp: e.CHECKOUT_LIMIT_PER_IP, perEmail: e.CHECKOUT_LIMIT_PER_EMAIL, windowSeconds: e.CHECKOUT_LIMIT_WINDOW_SECONDS,
     }),

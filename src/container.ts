@@ -70,8 +70,6 @@ export interface ContainerOverrides {
   readonly mailTransport?: MailTransport;
   /** Count rate limits in the database even without DATABASE_URL (tests pass their own PostgreSQL db). */
   readonly sharedRateLimits?: boolean;
-  /** Deliveries processed while Stripe waits; beyond them they are queued (tests set 0 to queue every one). */
-  readonly webhookInlineSlots?: number;
 }
 
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
@@ -92,7 +90,9 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   const transport = overrides.mailTransport ?? (config.smtpUrl
     ? smtpTransport(config.smtpUrl)
     : outboxTransport(path.join(config.dataDir, 'outbox'), logger));
-  const webhooks = createWebhookQueue({ db, gateway, logger }, { inlineSlots: overrides.webhookInlineSlots });
+  const webhooks = createWebhookQueue({ db, gateway, logger }, {
+    slots: config.webhookSlots.total, inlineSlots: config.webhookSlots.inline,
+  });
   const outbox = createOutboxWorker({
     db, transport, renderer, logger, publicUrl: config.publicUrl, mailFrom: config.mailFrom,
     beforeSweep: async () => {

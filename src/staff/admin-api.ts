@@ -15,7 +15,7 @@ import { goingLiveApiRoutes } from './going-live-api';
 import { organizationPatchSchema, organizationViewSchema } from '../organizations/organization-schemas';
 import { campaignUpdateApiRoutes } from '../campaigns/campaign-update-api';
 import { exportApiRoutes } from '../exports/export-api';
-import { attentionEventSchema } from '../stripe/event-attention';
+import { attentionEventSchema, eventQueueSchema } from '../stripe/event-attention';
 import { organizationParams } from './organization-settings-service';
 import { assertCanRead, readableOrganization } from './principal';
 import { tokenCreateSchema, tokenViewSchema } from './token-admin-service';
@@ -152,6 +152,12 @@ export function adminApiRoutes(deps: StaffDeps): ApiRoute[] {
       summary: 'Stripe events about Colecta payments that keep failing, with their last error (admins only)',
       response: z.object({ data: z.array(attentionEventSchema) }),
       handle: async () => ({ data: await deps.stripeEvents.listEventsNeedingAttention() }),
+    }),
+    route({
+      method: 'get', path: '/api/admin/stripe-events/queue', adminOnly: true,
+      summary: 'How many Stripe events were answered in a burst and wait to be processed, and since when (admins only)',
+      response: eventQueueSchema,
+      handle: () => deps.stripeEvents.eventQueueFigures(),
     }),
   ];
 }

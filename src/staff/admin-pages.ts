@@ -68,6 +68,7 @@ export function adminPages(deps: StaffDeps): Router {
     if (page.principal.role !== 'admin') throw new AppError(403, 'forbidden', 'Only an admin may see the Stripe events');
     page.render('events', 'Stripe events needing attention', {
       events: await deps.stripeEvents.listEventsNeedingAttention(), minAttempts: ATTENTION_AFTER_ATTEMPTS,
+      queue: await deps.stripeEvents.eventQueueFigures(),
     });
   }));
 

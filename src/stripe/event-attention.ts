@@ -38,6 +38,20 @@ export async function listEventsNeedingAttention(
   }));
 }
 
-export const createEventAttentionService = (db: Knex) => bindDb(db, { listEventsNeedingAttention });
+export const eventQueueSchema = z.object({
+  waiting: z.number().int().describe('events received, answered and not yet processed'),
+  failing: z.number().int().describe('of those, events whose last attempt failed (retried by Colecta)'),
+  oldestReceivedAt: z.string().nullable().describe('ISO 8601; when the longest-waiting event arrived'),
+});
+export type EventQueueFigures = z.infer<typeof eventQueueSchema>;
+
+/** What the webhook queue holds: events stored in a burst and answered before they were processed. */
+export async function eventQueueFigures(db: Knex): Promise<EventQueueFigures> {
+  const row = await db('stripe_events').whereNull('processed_at').whereNotNull('queued_payload')
+    .first(db.raw('count(*) as waiting'), db.raw('count(last_error) as failing'), db.raw('min(received_at) as oldest'));
+  return { waiting: Number(row?.waiting ?? 0), failing: Number(row?.failing ?? 0), oldestReceivedAt: iso(row?.oldest ?? null) };
+}
+
+export const createEventAttentionService = (db: Knex) => bindDb(db, { listEventsNeedingAttention, eventQueueFigures });
 
 export type EventAttentionService = ReturnType<typeof createEventAttentionService>;

@@ -2,9 +2,9 @@ import { claimQueuedEvents, queueEvent, releaseQueuedEvents, retryQueuedEventLat
 import type { VerifiedEvent } from './payment-types';
 import { processEvent, type EventOutcome, type WebhookProcessorDeps } from './webhook-processor';
 
-/** Events one instance processes at once, delivered and queued together. */
+/** Events one instance processes at once, delivered and queued together (`WEBHOOK_SLOTS`). */
 export const DEFAULT_PROCESSING_SLOTS = 16;
-/** Deliveries processed while Stripe waits, at most; beyond them (a burst) they are queued. */
+/** Deliveries processed while Stripe waits, at most; beyond them (a burst) they are queued (`WEBHOOK_INLINE_SLOTS`). */
 export const DEFAULT_INLINE_SLOTS = 8;
 
 export type DeliveryOutcome = EventOutcome | 'queued';

@@ -62,8 +62,6 @@ export interface TestAppOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** A database with nothing in it (no demo sponsor, organization or campaign), as on a first start. */
   readonly empty?: boolean;
-  /** Deliveries processed while the sender waits; beyond them they are queued (0: every one is). */
-  readonly webhookInlineSlots?: number;
 }
 
 /** The whole app in-process on port 0, with its own database and Stripe behind nock (or the demo's). */
@@ -95,7 +93,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const container = buildContainer(config, {
     db: testDb.db,
     logger: createLogger('info', sink),
-    ...(options.webhookInlineSlots === undefined ? {} : { webhookInlineSlots: options.webhookInlineSlots }),
     ...(options.demo ? {} : {
       gateway: createStripeGateway({ secretKey: 'sk_test_colecta', webhookSecret: WEBHOOK_SECRET, maxNetworkRetries: 0 }),
     }),

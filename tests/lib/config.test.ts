@@ -17,6 +17,11 @@ describe('settings', () => {
     expect(config).toMatchObject({ port: 8080, publicUrl: 'https://give.example.org', demoMode: false, stripe: { apiBase: 'http://127.0.0.1:12111' } });
   });
 
+  it('reads the webhook processing slots, 16 and 8 by default', () => {
+    expect(loadConfig({}).webhookSlots).toEqual({ total: 16, inline: 8 });
+    expect(loadConfig({ WEBHOOK_SLOTS: '4', WEBHOOK_INLINE_SLOTS: '0' }).webhookSlots).toEqual({ total: 4, inline: 0 });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -29,6 +34,9 @@ describe('settings', () => {
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ NODE_ENV: 'production' }, 'STRIPE_SECRET_KEY'],
     [{ STRIPE_API_BASE: 'not a url' }, 'STRIPE_API_BASE'],
+    [{ WEBHOOK_SLOTS: '0' }, 'WEBHOOK_SLOTS'],
+    [{ WEBHOOK_SLOTS: 'many' }, 'WEBHOOK_SLOTS'],
+    [{ WEBHOOK_SLOTS: '4', WEBHOOK_INLINE_SLOTS: '5' }, 'WEBHOOK_INLINE_SLOTS'],
   ])('stops on %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`- ${name} `));

@@ -71,11 +71,19 @@ describe('/admin pages by role', () => {
       id: 'evt_attention_1', type: 'charge.refunded', object_id: 'ch_x', livemode: false, stripe_created_at: new Date(),
       attempts: 5, last_error: 'NotYetError: <b>no payment</b>', last_error_at: new Date(),
     });
-    const events = await page('admin', '/admin/events');
+    let events = await page('admin', '/admin/events');
+    expect(events.html).toContain('No event is waiting to be processed.');
+    await t.app.db('stripe_events').insert({
+      id: 'evt_queued_1', type: 'invoice.paid', object_id: 'in_x', livemode: false, stripe_created_at: new Date(),
+      attempts: 0, queued_payload: JSON.stringify({ id: 'evt_queued_1' }), next_attempt_at: new Date(),
+    });
+    events = await page('admin', '/admin/events');
     expect(events.status).toBe(200);
+    expect(events.html).toContain('1 event(s) waiting to be processed');
     expect(events.html).toContain('evt_attention_1');
     expect(events.html).toContain('&lt;b&gt;no payment&lt;/b&gt;');
     for (const who of ['staffOwn', 'sponsor'] as const) expect((await page(who, '/admin/events')).status).toBe(403);
+    await t.app.db('stripe_events').where({ id: 'evt_queued_1' }).delete();
   });
 
   it('escapes what people typed and flags an anonymous gift while naming its supporter', async () => {

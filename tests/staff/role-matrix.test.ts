@@ -140,6 +140,7 @@ const CASES: Case[] = [
     body: (i) => ({ title: { en: `Update ${i}` }, body: { en: 'We booked the buses.' } }),
   },
   { name: 'list Stripe events needing attention', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/stripe-events/attention' },
+  { name: 'count the Stripe events waiting in the queue', method: 'GET', write: false, scope: 'admin', ok: 200, path: () => '/api/admin/stripe-events/queue' },
   { name: 'list what an earmark paid for', method: 'GET', write: false, scope: 'org', ok: 200, path: () => '/api/admin/campaigns/organizer-training/earmarks/travel/uses' },
   {
     name: 'record what an earmark paid for', method: 'POST', write: true, scope: 'org', ok: 201,

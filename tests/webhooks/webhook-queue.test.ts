@@ -2,11 +2,12 @@ import { fixture } from '../fixtures/stripe';
 import { ledgerFor } from '../helpers/ledger-queries';
 import { paidOneTimeSession } from '../helpers/paid-session';
 import { useAppWithStripe } from '../helpers/app-with-stripe';
+import { bearer } from '../staff/staff-helpers';
 import { queueEvent } from '../../src/stripe/event-queue-repository';
 import { createWebhookQueue } from '../../src/stripe/webhook-queue';
 
-// No processing slot: every delivery is a burst's delivery, stored and answered at once.
-const t = useAppWithStripe({ webhookInlineSlots: 0 });
+// WEBHOOK_INLINE_SLOTS=0: every delivery is stored and answered `queued`, as in a burst.
+const t = useAppWithStripe({ env: { WEBHOOK_INLINE_SLOTS: '0' } });
 
 const paidSession = (amount?: number) => paidOneTimeSession(t, amount);
 
@@ -54,10 +55,15 @@ describe('a delivery beyond the processing slots', () => {
 
     await drain();
     expect(await ledgerFor(t.app.db, donationId)).toHaveLength(0);
+    // Admins see it waiting, and failing, in the queue's figures.
+    const admin = await bearer(t.app.db, 'admin');
+    const queue = async () => (await fetch(`${t.app.baseUrl}/api/admin/stripe-events/queue`, { headers: admin })).json();
+    expect(await queue()).toEqual({ waiting: 1, failing: 1, oldestReceivedAt: new Date(failed.received_at).toISOString() });
 
     await t.app.db('stripe_events').where({ id: res.eventId }).update({ next_attempt_at: t.app.db.raw("now() - interval '1 second'") });
     await drain();
     expect(await ledgerFor(t.app.db, donationId)).toHaveLength(1);
+    expect(await queue()).toEqual({ waiting: 0, failing: 0, oldestReceivedAt: null });
     expect(await eventRow(res.eventId)).toMatchObject({ attempts: 2, last_error: null, queued_payload: null });
   });
 
