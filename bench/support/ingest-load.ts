@@ -170,7 +170,8 @@ async function untilQueueIsEmpty(db: Client | null): Promise<number | null> {
     const { rows } = await db.query<{ n: string }>(
       'select count(*) as n from stripe_events where processed_at is null and queued_payload is not null and last_error is null');
     if (Number(rows[0]?.n ?? 0) === 0) return performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Every 100 ms: a finer poll would cost the database more than it sharpens a 10-second figure.
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return null;
 }

@@ -55,7 +55,8 @@ export async function processEvent(
     const outcome = await deps.db.transaction(async (tx): Promise<EventOutcome> => {
       // processed_at is written up front: it only becomes visible if the handler commits.
       // A concurrent delivery waits on the row, then finds it and takes the update path.
-      const inserted = await tx('stripe_events')
+      // A claimed queued event has its row already: straight to the update.
+      const inserted = options.claimedUnprocessed ? [] : await tx('stripe_events')
         .insert({ ...eventRow(event), attempts: 1, processed_at: tx.fn.now() })
         .onConflict('id')
         .ignore()
