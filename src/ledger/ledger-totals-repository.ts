@@ -16,7 +16,7 @@ export interface TotalsRow {
   readonly sponsor_fee: number;
 }
 
-/** The summed columns of ledger_totals; one more (a sponsor fee) is one more name here. */
+/** The summed columns of ledger_totals; one more (a sponsor fee) is one more name here and in campaign_totals_json. */
 export const SUMMED = ['entries', 'gross', 'fees', 'net', 'refunded', 'disputed', 'raised', 'sponsor_fee'] as const;
 
 export interface CampaignTotalsRead {
@@ -26,38 +26,26 @@ export interface CampaignTotalsRead {
   readonly statuses: ReadonlyArray<{ status: string; n: number }>;
 }
 
-const sums = SUMMED.map((c) => `coalesce(sum(${c}), 0)::bigint as ${c}`).join(', ');
-
-/**
- * The three columns of a campaign's totals (`totals_rows`, `totals_earmarks`, `totals_statuses`),
- * as subqueries over two SQL expressions for the campaign's id and currency: bound parameters, or
- * the columns of a campaign row read in the same statement.
- */
-export function totalsColumnsSql(campaignId: string, currency: string): string {
-  return `(select coalesce(json_agg(g), '[]') from (
-       select earmark_id, month, frequency, grouping(earmark_id) as ge, grouping(month) as gm, grouping(frequency) as gf, ${sums}
-       from ledger_totals where campaign_id = ${campaignId} and currency = ${currency} and frequency <> ''
-       group by grouping sets ((), (earmark_id), (month), (frequency))) g) as totals_rows,
-     (select coalesce(json_agg(json_build_object('id', id, 'code', code)), '[]') from earmarks where campaign_id = ${campaignId}) as totals_earmarks,
-     (select coalesce(json_agg(s), '[]') from (
-       select status, sum(supporters)::bigint as n from campaign_monthly_counts
-       where campaign_id = ${campaignId} and status in ('active', 'failing', 'completed', 'cancelled')
-       group by status) s) as totals_statuses`;
+/** The campaign's totals as one column, `totals`, over SQL for its id and currency (bound
+ * parameters, or a campaign row's columns in the same statement); see campaign_totals_json. */
+export function totalsColumnSql(campaignId: string, currency: string): string {
+  return `campaign_totals_json(${campaignId}, ${currency}) as totals`;
 }
 
-/** The totals columns of one result row, parsed (pg gives json as objects, PGlite may give text). */
+/** The `totals` column of one result row, parsed (pg gives json as an object, PGlite may give text). */
 export function totalsReadOf(row: Record<string, unknown>): CampaignTotalsRead {
-  const parsed = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as Array<Record<string, unknown>>;
+  const value = typeof row.totals === 'string' ? JSON.parse(row.totals) : row.totals;
+  const totals = value as { rows: Array<Record<string, unknown>>; earmarks: Array<Record<string, unknown>>; statuses: Array<Record<string, unknown>> };
   return {
-    rows: parsed(row.totals_rows).map((r) => ({
+    rows: totals.rows.map((r) => ({
       earmarkId: Number(r.ge) === 0 ? String(r.earmark_id) : null,
       month: Number(r.gm) === 0 ? String(r.month) : null,
       frequency: Number(r.gf) === 0 ? String(r.frequency) : null,
       level: Number(r.ge) === 0 ? 'earmark' : Number(r.gm) === 0 ? 'month' : Number(r.gf) === 0 ? 'frequency' : 'whole',
       ...Object.fromEntries(SUMMED.map((c) => [c, Number(r[c])])),
     }) as TotalsRow),
-    earmarkIds: parsed(row.totals_earmarks).map((e) => ({ id: String(e.id), code: String(e.code) })),
-    statuses: parsed(row.totals_statuses).map((r) => ({ status: String(r.status), n: Number(r.n) })),
+    earmarkIds: totals.earmarks.map((e) => ({ id: String(e.id), code: String(e.code) })),
+    statuses: totals.statuses.map((r) => ({ status: String(r.status), n: Number(r.n) })),
   };
 }
 
@@ -68,8 +56,7 @@ export function totalsReadOf(row: Record<string, unknown>): CampaignTotalsRead {
  * staff read's time is mostly round trips.
  */
 export async function readCampaignTotals(db: Knex, campaignId: string, currency: string): Promise<CampaignTotalsRead> {
-  const { rows } = await db.raw(`select ${totalsColumnsSql(':campaign', ':currency')}`, { campaign: campaignId, currency }) as
-    { rows: Array<Record<string, unknown>> };
+  const { rows } = await db.raw(`select ${totalsColumnSql('?', '?')}`, [campaignId, currency]) as { rows: Array<Record<string, unknown>> };
   return totalsReadOf(rows[0] as Record<string, unknown>);
 }
 

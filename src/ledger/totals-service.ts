@@ -3,7 +3,7 @@ import type { CampaignView } from '../campaigns/campaign-admin-schemas';
 import { readCampaignWith } from '../campaigns/campaign-admin-service';
 import type { Principal } from '../staff/principal';
 import {
-  readCampaignTotals, totalsColumnsSql, totalsReadOf, type CampaignTotalsRead, type TotalsRow,
+  readCampaignTotals, totalsColumnSql, totalsReadOf, type CampaignTotalsRead, type TotalsRow,
 } from './ledger-totals-repository';
 
 export interface MoneyFigures {
@@ -52,7 +52,7 @@ export async function campaignTotals(db: Knex, campaign: StaffCampaign): Promise
 
 /** The campaign a principal may read and its totals, in one statement (the staff totals API). */
 export async function campaignTotalsBySlug(db: Knex, principal: Principal, slug: string): Promise<CampaignTotals> {
-  const { campaign, columns } = await readCampaignWith(db, principal, slug, totalsColumnsSql('c.id', 'c.currency'));
+  const { campaign, columns } = await readCampaignWith(db, principal, slug, totalsColumnSql('c.id', 'c.currency'));
   return totalsOf(campaign, totalsReadOf(columns));
 }
 
