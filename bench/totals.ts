@@ -7,12 +7,13 @@
  * Goal: p99 under 10 ms for every read kind, in both layouts.
  */
 import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
 import http from 'node:http';
 import { DEMO_CAMPAIGN_SLUG } from '../src/campaigns/demo-seed';
 import { createApiToken } from '../src/staff/api-token-service';
 import { freePort, spawnNode, waitForOk } from './support/child-processes';
 import { compiledPath, ensureCompiled } from './support/compiled';
-import { createBenchDatabase } from './support/bench-database';
+import { createBenchDatabase, seedPendingMonthlyDonations } from './support/bench-database';
 import { loadLedger } from './support/totals-ledger';
 import { formatTable, type BenchContext, type Benchmark, type BenchmarkReport } from './support/benchmark';
 
@@ -23,6 +24,25 @@ const GOAL_P99_MS = 10;
 const WARMUP_READS = Number(process.env.BENCH_WARMUP_READS || 1000);
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+
+/**
+ * A year of gifts in the demo campaign, on each earmark, and an active monthly gift: the warm-up
+ * reads it, so they run the code a campaign with gifts runs. Warmed on an empty campaign, the
+ * first read of a campaign with gifts ran much of that code for the first time (measured: 10 ms
+ * instead of 3, in process, from the service call alone).
+ */
+async function giveDemoCampaignGifts(db: Knex): Promise<void> {
+  const [donationId] = await seedPendingMonthlyDonations(db, 1, DEMO_CAMPAIGN_SLUG, 'warm-up-');
+  const donation = await db('donations').where({ id: donationId }).update({ status: 'active' }).returning(['campaign_id', 'supporter_id']);
+  const { campaign_id: campaignId, supporter_id: supporterId } = donation[0] as { campaign_id: string; supporter_id: string };
+  const org = await db('campaigns').where({ id: campaignId }).first('organization_id');
+  const earmarks: Array<{ id: string }> = await db('earmarks').where({ campaign_id: campaignId }).select('id');
+  await db('ledger_entries').insert(Array.from({ length: 12 }, (_, month) => earmarks.map((e, i) => ({
+    kind: 'offline', organization_id: org.organization_id, campaign_id: campaignId, earmark_id: e.id, supporter_id: supporterId,
+    gross: 1000 + i, fee: 0, net: 1000 + i, currency: 'usd', occurred_at: new Date(Date.UTC(2026, month, 15)),
+    payment_method: 'check', check_number: `warm-${month}-${i}`,
+  }))).flat());
+}
 
 async function runLayout(ctx: BenchContext, CAMPAIGNS: number): Promise<BenchmarkReport> {
   {
@@ -53,6 +73,7 @@ async function runLayout(ctx: BenchContext, CAMPAIGNS: number): Promise<Benchmar
     const base = `http://127.0.0.1:${port}`;
     await waitForOk(`${base}/healthz`, server);
     const { token } = await createApiToken(db, { role: 'admin', label: 'bench' });
+    await giveDemoCampaignGifts(db);
     const auth = { authorization: `Bearer ${token}` };
 
     const problems: string[] = [];
