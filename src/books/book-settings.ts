@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../lib/errors';
 import { writeAudit } from '../staff/audit-log';
 import type { Principal } from '../staff/principal';
+import { jsonColumn } from '../db/json-column';
 
 /**
  * The sponsor's accounts for the journal files: a name (QuickBooks Online matches accounts by
@@ -54,7 +55,7 @@ export const DEFAULT_BOOK_SETTINGS: BookSettings = {
 export async function readBookSettings(db: Knex): Promise<BookSettings> {
   const row = await db('book_settings').where({ id: true }).first('accounts', 'xero_tax_rate');
   if (!row) return DEFAULT_BOOK_SETTINGS;
-  const stored = (typeof row.accounts === 'string' ? JSON.parse(row.accounts) : row.accounts) as Partial<BookSettings['accounts']>;
+  const stored = jsonColumn<Partial<BookSettings['accounts']>>(row.accounts);
   return {
     accounts: { ...DEFAULT_BOOK_SETTINGS.accounts, ...stored, earmarks: { ...(stored.earmarks ?? {}) } },
     xeroTaxRate: row.xero_tax_rate,

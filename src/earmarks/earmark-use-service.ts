@@ -5,6 +5,7 @@ import type { Locale } from '../campaigns/campaign-types';
 import { AppError } from '../lib/errors';
 import { writeAudit } from '../staff/audit-log';
 import { assertCanRead, assertCanWrite, type Principal } from '../staff/principal';
+import { jsonColumn } from '../db/json-column';
 
 /** What staff send: both languages, and an amount in the campaign's minor units when they know it. */
 export const earmarkUseInputSchema = z.object({
@@ -147,8 +148,7 @@ export function latestUsesColumnSql(campaignId: string): string {
 }
 
 export function latestUsesOf(row: Record<string, unknown>, locale: Locale): Map<string, PublicEarmarkUse[]> {
-  const value = row.latest_uses;
-  return usesByEarmark((typeof value === 'string' ? JSON.parse(value) : value) as PublicUseRow[], locale);
+  return usesByEarmark(jsonColumn<PublicUseRow[]>(row.latest_uses), locale);
 }
 
 /** What the money paid for between two moments (a progress update and the one before it), oldest first. */

@@ -6,6 +6,7 @@ import { recordJob, type JobDeps } from '../ledger/ledger-jobs';
 import { writeAudit } from '../staff/audit-log';
 import type { CardInfo } from '../stripe/payment-types';
 import { insertGiftChange } from './gift-change-repository';
+import { jsonColumn } from '../db/json-column';
 
 /**
  * A monthly gift's new card, in three steps, none of which calls Stripe inside a transaction:
@@ -103,7 +104,7 @@ export async function prepareCardChange(deps: PrepareDeps, from: string | null, 
 async function cardPageLocale(tx: Knex, donationId: string): Promise<'en' | 'es' | null> {
   const row = await tx('gift_changes').where({ donation_id: donationId, kind: 'card', actor_kind: 'supporter' })
     .whereRaw("after->>'page' = 'stripe'").orderBy('id', 'desc').first('after');
-  const after = (typeof row?.after === 'string' ? JSON.parse(row.after) : row?.after) as { locale?: unknown } | undefined;
+  const after = jsonColumn<{ locale?: unknown } | undefined>(row?.after);
   return after?.locale === 'es' || after?.locale === 'en' ? after.locale : null;
 }
 

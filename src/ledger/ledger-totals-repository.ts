@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { jsonColumn } from '../db/json-column';
 
 /** One group of the running sums (see the ledger_totals migration); every figure in minor units. */
 export interface TotalsRow {
@@ -32,10 +33,9 @@ export function totalsColumnSql(campaignId: string, currency: string): string {
   return `campaign_totals_json(${campaignId}, ${currency}) as totals`;
 }
 
-/** The `totals` column of one result row, parsed (pg gives json as an object, PGlite may give text). */
+/** The `totals` column of one result row, parsed. */
 export function totalsReadOf(row: Record<string, unknown>): CampaignTotalsRead {
-  const value = typeof row.totals === 'string' ? JSON.parse(row.totals) : row.totals;
-  const totals = value as { rows: Array<Record<string, unknown>>; earmarks: Array<Record<string, unknown>>; statuses: Array<Record<string, unknown>> };
+  const totals = jsonColumn<{ rows: Array<Record<string, unknown>>; earmarks: Array<Record<string, unknown>>; statuses: Array<Record<string, unknown>> }>(row.totals);
   return {
     rows: totals.rows.map((r) => ({
       earmarkId: Number(r.ge) === 0 ? String(r.earmark_id) : null,
@@ -72,8 +72,7 @@ export function progressSumsColumnSql(campaignId: string, currency: string): str
 }
 
 export function progressSumsOf(row: Record<string, unknown>): { raisedByEarmark: Map<string, number>; supporters: number } {
-  const value = row.progress_sums;
-  const sums = (typeof value === 'string' ? JSON.parse(value) : value) as Array<{ earmark_id: string | null; raised: number; supporters: number }>;
+  const sums = jsonColumn<Array<{ earmark_id: string | null; raised: number; supporters: number }>>(row.progress_sums);
   return {
     raisedByEarmark: new Map(sums.filter((r) => r.earmark_id).map((r) => [String(r.earmark_id), Number(r.raised)])),
     supporters: sums.reduce((n, r) => n + Number(r.supporters), 0),

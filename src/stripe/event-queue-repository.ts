@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { VerifiedEvent } from './payment-types';
+import { jsonColumn } from '../db/json-column';
 
 /** Stripe stops retrying an event after three days; a queued one is given up on at the same age. */
 const GIVE_UP_AFTER = "interval '3 days'";
@@ -63,7 +64,7 @@ export async function claimQueuedEvents(db: Knex, limit: number): Promise<Verifi
     [limit],
   );
   return result.rows.map((row) => {
-    const payload = (typeof row.queued_payload === 'string' ? JSON.parse(row.queued_payload) : row.queued_payload) as QueuedPayload;
+    const payload = jsonColumn<QueuedPayload>(row.queued_payload);
     return {
       id: row.id, type: row.type, livemode: row.livemode, created: new Date(row.stripe_created_at),
       object: payload.object, previousAttributes: payload.previousAttributes,

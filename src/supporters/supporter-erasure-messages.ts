@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { jsonColumn } from '../db/json-column';
 
 /**
  * The copies of a supporter's contact data outside their own row: the emails sent to them
@@ -26,7 +27,7 @@ export async function eraseSupporterMessages(
     const digests = await tx('emails').where({ template: 'staff_digest', organization_id: supporter.organizationId })
       .whereRaw(`data->'gifts' @> ?::jsonb`, [JSON.stringify([{ receiptNumber }])]).select('id', 'data');
     for (const digest of digests) {
-      const data = (typeof digest.data === 'string' ? JSON.parse(digest.data) : digest.data) as { gifts?: Array<Record<string, unknown>> };
+      const data = jsonColumn<{ gifts?: Array<Record<string, unknown>> }>(digest.data);
       const gifts = (data.gifts ?? []).map((g) => (g.receiptNumber === receiptNumber ? { ...g, donor: 'Erased supporter' } : g));
       await tx('emails').where({ id: digest.id }).update({ data: JSON.stringify({ ...data, gifts }) });
     }

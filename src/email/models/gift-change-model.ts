@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { longDate, money, type EmailLocale } from '../format';
 import { loadDonationModel } from './gift-model';
+import { jsonColumn } from '../../db/json-column';
 
 const BRANDS: Record<string, string> = {
   visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', diners: 'Diners Club',
@@ -15,7 +16,7 @@ export async function loadGiftChangeModel(db: Knex, donationId: string, changeId
     .join('campaigns as c', 'c.id', 'd.campaign_id').join('organizations as o', 'o.id', 'c.organization_id')
     .where('g.id', changeId).first('g.kind', 'g.after', 'g.actor_kind', 'd.currency', 'o.time_zone');
   if (!row) throw new Error(`gift change ${changeId} does not exist`);
-  const after = (typeof row.after === 'string' ? JSON.parse(row.after) : row.after ?? {}) as Record<string, unknown>;
+  const after = jsonColumn<Record<string, unknown> | null>(row.after) ?? {};
   const when = (after.nextPayment ?? after.from) as string | null | undefined;
   const earmark = typeof after.earmark === 'string'
     ? await db('earmarks as e').join('donations as d', 'd.campaign_id', 'e.campaign_id').where({ 'd.id': donationId, 'e.code': after.earmark })
