@@ -89,6 +89,18 @@ function loggedProblems(child: TsxChild): { count: number; top: string[] } {
   return { count: sorted.reduce((sum, [, n]) => sum + n, 0), top: sorted.slice(0, 5).map(([k, n]) => `${n} × ${k}`) };
 }
 
+/** What PostgreSQL wrote and read: the whole server's WAL (its pages written whole after a
+ * checkpoint among it), and the blocks the bench database had to read from outside its buffers. */
+interface DatabaseWork { readonly walBytes: number; readonly fullPages: number; readonly blocksRead: number }
+
+async function databaseWork(bench: BenchDatabase): Promise<DatabaseWork> {
+  const { rows } = await bench.db.raw(`select (select wal_bytes from pg_stat_wal)::float8 as wal_bytes,
+      (select wal_fpi from pg_stat_wal)::float8 as full_pages,
+      (select blks_read from pg_stat_database where datname = current_database())::float8 as blocks_read`);
+  const row = rows[0] as { wal_bytes: number; full_pages: number; blocks_read: number };
+  return { walBytes: Number(row.wal_bytes), fullPages: Number(row.full_pages), blocksRead: Number(row.blocks_read) };
+}
+
 async function runService(ctx: BenchContext, bench: BenchDatabase, plan: Omit<LoadPlan, 'url'>) {
   const stripe = await startFakeStripe(plan);
   ctx.defer(() => stripe.close());
@@ -105,12 +117,16 @@ async function runService(ctx: BenchContext, bench: BenchDatabase, plan: Omit<Lo
     NODE_ENV: 'production',
   });
   ctx.progress(`posting ${plan.warmupDonationIds.length} + ${plan.donationIds.length} invoice.paid events at concurrency ${plan.concurrency}`);
+  const before = await databaseWork(bench);
   const [result, cpu] = await withCpuShares(server, () =>
     runLoadGenerator(ctx, { ...plan, url: `http://127.0.0.1:${port}/webhooks/stripe`, queueDatabaseUrl: bench.url }));
+  const after = await databaseWork(bench);
+  const perEvent = (k: keyof DatabaseWork) => (after[k] - before[k]) / (plan.warmupDonationIds.length + plan.donationIds.length);
   // Stopped before the baseline runs, so the two never share the machine's CPUs.
   await server.stop();
   await stripe.close();
-  return { result, cpu, stripeRequests: new Map(stripe.requests), logged: loggedProblems(server) };
+  const work = { walKb: perEvent('walBytes') / 1024, fullPages: perEvent('fullPages'), blocksRead: perEvent('blocksRead') };
+  return { result, cpu, work, stripeRequests: new Map(stripe.requests), logged: loggedProblems(server) };
 }
 
 async function runBare(ctx: BenchContext, bench: BenchDatabase, plan: Omit<LoadPlan, 'url'>): Promise<[LoadResult, CpuShares]> {
@@ -126,6 +142,9 @@ async function runBare(ctx: BenchContext, bench: BenchDatabase, plan: Omit<LoadP
 }
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
+const workLine = (name: string, w: { walKb: number; fullPages: number; blocksRead: number }) =>
+  `PostgreSQL per event, ${name} (warm-up included): ${fixed(w.walKb)} kB of WAL, ${fixed(w.fullPages, 2)} pages written whole, ` +
+  `${fixed(w.blocksRead, 2)} blocks read from outside its buffers`;
 const percent = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(0)}%`);
 const row = (name: string, r: LoadResult) => [
   name, fixed(r.eventsPerSecond), fixed(r.p50Ms), fixed(r.p99Ms), fixed(r.maxMs), String(r.non2xx),
@@ -222,6 +241,8 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
       `(${ledger.allPayments} with warm-up); stripe_events processed ${ledger.eventsProcessed}, with an error ${ledger.eventsWithError}; ` +
       `donations active ${ledger.donationsActive}`,
     `bare route: ${bareRows} rows in bench_bare`,
+    workLine('empty campaign', service.work),
+    ...(big ? [workLine('prefilled campaign', big.service.work)] : []),
     `fake Stripe: ${stripeCalls} requests (${fixed(stripeCalls / total, 2)} per event): ` +
       [...service.stripeRequests].map(([k, n]) => `${k} ${n}`).join(', '),
     `CPU, % of one core: server ${percent(service.cpu.serverPercent)} (service run), ${percent(bareCpu.serverPercent)} (bare run); ` +
