@@ -223,7 +223,7 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
   }
   const bestOf = (rounds: typeof emptyRounds) =>
     rounds.reduce((a, b) => (b.service.result.eventsPerSecond > a.service.result.eventsPerSecond ? b : a));
-  const { service, ledger, errors } = bestOf(emptyRounds);
+  const { service, ledger } = bestOf(emptyRounds);
   const big = bigRounds.length > 0 ? { ...bestOf(bigRounds), loadSeconds } : null;
   const allRounds = [...emptyRounds.map((r, i) => ({ r, name: `empty ${i + 1}` })), ...bigRounds.map((r, i) => ({ r, name: `prefilled ${i + 1}` }))];
   const [bare, bareCpu] = await runBare(ctx, bench, { ...plan, runTag: randomBytes(4).toString('hex') });
@@ -282,10 +282,12 @@ async function run(ctx: BenchContext): Promise<BenchmarkReport> {
       `load generator ${percent(service.result.clientCpuPercent)}, ${percent(bare.clientCpuPercent)}; ` +
       `fake Stripe ${percent(service.cpu.benchPercent)} (service run)`,
   ];
-  if (service.logged.count > 0) lines.push(`service logged ${service.logged.count} warnings/errors:`, ...service.logged.top.map((l) => `  ${l}`));
-  for (const e of errors) lines.push(`  stripe_events.last_error ${e.n} × ${e.error}`);
-  if (big && big.service.logged.count > 0) lines.push(`prefilled run: service logged ${big.service.logged.count} warnings/errors:`, ...big.service.logged.top.map((l) => `  ${l}`));
-  for (const e of big?.errors ?? []) lines.push(`  prefilled run: stripe_events.last_error ${e.n} × ${e.error}`);
+  for (const { r, name } of allRounds) {
+    const { logged } = r.service;
+    if (logged.count > 0) lines.push(`${name}: service logged ${logged.count} warnings/errors:`, ...logged.top.map((l) => `  ${l}`));
+  }
+  // stripe_events is the whole database's: the last round's list holds every round's errors.
+  for (const e of allRounds.at(-1)?.r.errors ?? []) lines.push(`  stripe_events.last_error ${e.n} × ${e.error}`);
   for (const sample of [...service.result.sampleErrors, ...bare.sampleErrors]) lines.push(`  answer: ${sample}`);
   return { text: lines.join('\n'), problems };
 }
