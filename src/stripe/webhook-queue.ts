@@ -2,11 +2,6 @@ import { claimQueuedEvents, queueEvent, releaseQueuedEvents, retryQueuedEventLat
 import type { VerifiedEvent } from './payment-types';
 import { processEvent, type EventOutcome, type WebhookProcessorDeps } from './webhook-processor';
 
-/** Events one instance processes at once, delivered and queued together (`WEBHOOK_SLOTS`). */
-export const DEFAULT_PROCESSING_SLOTS = 16;
-/** Deliveries processed while Stripe waits, at most; beyond them (a burst) they are queued (`WEBHOOK_INLINE_SLOTS`). */
-export const DEFAULT_INLINE_SLOTS = 8;
-
 export type DeliveryOutcome = EventOutcome | 'queued';
 
 /**
@@ -26,15 +21,17 @@ export interface WebhookQueue {
   stop(): Promise<void>;
 }
 
+/** The instance's settings (`WEBHOOK_SLOTS`, `WEBHOOK_INLINE_SLOTS`; their defaults are in config.ts). */
 export interface WebhookQueueOptions {
-  readonly slots?: number;
+  /** Events one instance processes at once, delivered and queued together. */
+  readonly slots: number;
   /** A delivery is processed while Stripe waits only while fewer than this many events are in hand. */
-  readonly inlineSlots?: number;
+  readonly inlineSlots: number;
 }
 
-export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQueueOptions = {}): WebhookQueue {
-  const slots = Math.max(1, options.slots ?? DEFAULT_PROCESSING_SLOTS);
-  const inlineSlots = Math.min(slots, options.inlineSlots ?? DEFAULT_INLINE_SLOTS);
+export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQueueOptions): WebhookQueue {
+  const slots = Math.max(1, options.slots);
+  const inlineSlots = Math.min(slots, options.inlineSlots);
   let busy = 0;
   let stopped = false;
   let claiming: Promise<number> | null = null;

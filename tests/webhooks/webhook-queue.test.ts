@@ -115,8 +115,8 @@ describe('a delivery beyond the processing slots', () => {
     }
     // This app's own queue starts on them as they come; two more instances join it.
     const c = t.app.container;
-    const other = createWebhookQueue({ db: c.db, gateway: c.gateway, logger: c.logger }, { slots: 4 });
-    const mine = createWebhookQueue({ db: c.db, gateway: c.gateway, logger: c.logger }, { slots: 4 });
+    const other = createWebhookQueue({ db: c.db, gateway: c.gateway, logger: c.logger }, { slots: 4, inlineSlots: 4 });
+    const mine = createWebhookQueue({ db: c.db, gateway: c.gateway, logger: c.logger }, { slots: 4, inlineSlots: 4 });
     await Promise.all([other.drain(), mine.drain(), drain()]);
     for (const gift of gifts) expect(await ledgerFor(t.app.db, gift.donationId)).toHaveLength(1);
     const attempts = await t.app.db('stripe_events').where({ type: 'checkout.session.completed', attempts: 1 }).whereNotNull('processed_at');
