@@ -130,21 +130,22 @@ function usesByEarmark(rows: readonly PublicUseRow[], locale: Locale): Map<strin
 export async function latestUsesByEarmark(
   db: Knex, campaignId: string, locale: Locale, options: { perEarmark?: number; since?: Date | null } = {},
 ): Promise<Map<string, PublicEarmarkUse[]>> {
-  const perEarmark = options.perEarmark ?? 3;
-  const ranked = db('earmark_uses').where({ campaign_id: campaignId }).whereNull('removed_at')
-    .modify((q) => { if (options.since) q.where('recorded_at', '>', options.since); })
-    .select('earmark_id', 'text_en', 'text_es', 'amount', 'recorded_at',
-      db.raw('row_number() over (partition by earmark_id order by recorded_at desc, id) as n'));
-  const rows: PublicUseRow[] = await db.from(ranked.as('r')).where('n', '<=', perEarmark).orderBy([{ column: 'earmark_id' }, { column: 'n' }]);
-  return usesByEarmark(rows, locale);
+  const { rows } = await db.raw(`select ${latestUsesColumnSql('?', options.perEarmark, options.since ? '?' : null)}`,
+    options.since ? [campaignId, options.since] : [campaignId]) as { rows: Array<Record<string, unknown>> };
+  return latestUsesOf(rows[0] as Record<string, unknown>, locale);
 }
 
-/** The latest three uses of each earmark as one column (`latest_uses`) over SQL for the campaign's id. */
-export function latestUsesColumnSql(campaignId: string): string {
+/**
+ * The latest uses of each earmark (three unless told) as one column, `latest_uses`, over SQL for
+ * the campaign's id (a bound parameter, or a campaign row's column in the same statement) and,
+ * if given, the moment after which they were recorded.
+ */
+export function latestUsesColumnSql(campaignId: string, perEarmark = 3, recordedAfter: string | null = null): string {
   return `(select coalesce(json_agg(r order by r.earmark_id, r.n), '[]') from (
        select earmark_id, text_en, text_es, amount, recorded_at,
          row_number() over (partition by earmark_id order by recorded_at desc, id) as n
-       from earmark_uses where campaign_id = ${campaignId} and removed_at is null) r where r.n <= 3) as latest_uses`;
+       from earmark_uses where campaign_id = ${campaignId} and removed_at is null${recordedAfter ? ` and recorded_at > ${recordedAfter}` : ''}) r
+     where r.n <= ${Math.max(1, Math.trunc(perEarmark))}) as latest_uses`;
 }
 
 export function latestUsesOf(row: Record<string, unknown>, locale: Locale): Map<string, PublicEarmarkUse[]> {
