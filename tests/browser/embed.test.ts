@@ -36,7 +36,12 @@ afterAll(async () => {
 
 async function formFrames(page: Page): Promise<Frame[]> {
   await page.waitForFunction("document.querySelectorAll('iframe').length === 2");
-  const frames = page.frames().filter((f) => f.url().includes('/donate/organizer-training'));
+  // An iframe is in the document before its frame has navigated to the form (its address is
+  // about:blank until then), so wait until both frames ask for the form.
+  const formsAsked = () => page.frames().filter((f) => f.url().includes('/donate/organizer-training'));
+  for (const deadline = Date.now() + 30_000; formsAsked().length < 2 && Date.now() < deadline; ) await page.waitForTimeout(50);
+  const frames = formsAsked();
+  expect(frames).toHaveLength(2);
   await Promise.all(frames.map((f) => f.waitForSelector('#donate-form')));
   // The two iframes load at once, so page.frames() may list them in either order: the Spanish
   // one (data-lang="es") is the one whose address asks for it.
