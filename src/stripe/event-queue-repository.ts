@@ -88,6 +88,22 @@ export async function retryQueuedEventLater(db: Knex, id: string): Promise<void>
     });
 }
 
+/**
+ * Stripe's rate limit, not the event, stopped it: due again in 2 to 5 seconds (spread, so that
+ * instances do not all come back at once), with no attempt counted and no error kept. It is
+ * given up after three days, as a failing event is.
+ */
+export async function retryQueuedEventSoon(db: Knex, id: string): Promise<void> {
+  const givenUp = `received_at <= now() - ${GIVE_UP_AFTER}`;
+  await db('stripe_events')
+    .where({ id })
+    .whereNull('processed_at')
+    .update({
+      next_attempt_at: db.raw(`case when ${givenUp} then null else now() + (2 + 3 * random()) * interval '1 second' end`),
+      queued_payload: db.raw(`case when ${givenUp} then null else queued_payload end`),
+    });
+}
+
 /** Claimed events this instance will not start (it is stopping): due again at once, for another. */
 export async function releaseQueuedEvents(db: Knex, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;

@@ -248,6 +248,12 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
   };
 }
 
+/**
+ * Stripe answered 429: more requests than the account's or the endpoint's limit allows
+ * (https://docs.stripe.com/rate-limits). The SDK does not retry these; the caller slows down.
+ */
+export const isStripeRateLimit = (error: unknown): boolean => error instanceof Stripe.errors.StripeRateLimitError;
+
 export class SignatureError extends AppError {
   constructor(message: string) {
     super(400, 'bad_signature', message);

@@ -6,8 +6,20 @@ import { scrubText, type Logger } from '../lib/logger';
 import { objectIdOf } from './event-queue-repository';
 import { ignoreIfForeign } from './foreign-events';
 import type { PaymentGateway, VerifiedEvent } from './payment-types';
+import { isStripeRateLimit } from './stripe-gateway';
 
 export type EventOutcome = 'processed' | 'ignored' | 'duplicate';
+
+/**
+ * Stripe turned down a read before the transaction with its rate limit (429). Nothing was written
+ * and nothing is wrong with the event: the queue keeps it, and tries it again in a few seconds.
+ */
+export class StripeBusyError extends Error {
+  constructor(readonly eventId: string) {
+    super(`Stripe's rate limit was reached while reading for event ${eventId}`);
+    this.name = 'StripeBusyError';
+  }
+}
 
 export interface WebhookProcessorDeps {
   readonly db: Knex;
@@ -78,6 +90,10 @@ export async function processEvent(
     logger.info({ outcome }, 'webhook event handled');
     return outcome;
   } catch (error) {
+    if (isStripeRateLimit(error)) {
+      logger.warn('Stripe answered 429 (rate limit) to a read for this event; it waits in the queue');
+      throw new StripeBusyError(event.id);
+    }
     const message = scrubText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     logger.error({ err: error }, 'webhook event failed');
     await deps.db('stripe_events')

@@ -1,6 +1,8 @@
-import { claimQueuedEvents, queueEvent, releaseQueuedEvents, retryQueuedEventLater } from './event-queue-repository';
+import {
+  claimQueuedEvents, queueEvent, releaseQueuedEvents, retryQueuedEventLater, retryQueuedEventSoon,
+} from './event-queue-repository';
 import type { VerifiedEvent } from './payment-types';
-import { processEvent, type EventOutcome, type WebhookProcessorDeps } from './webhook-processor';
+import { processEvent, StripeBusyError, type EventOutcome, type WebhookProcessorDeps } from './webhook-processor';
 
 export type DeliveryOutcome = EventOutcome | 'queued';
 
@@ -10,16 +12,22 @@ export type DeliveryOutcome = EventOutcome | 'queued';
  * answer says whether it worked. In a burst beyond the slots, the verified event is stored and
  * answered 200 at once; the queue processes it as slots free up (here, or in any instance or
  * worker whose sweep finds it). Processing is the same exactly-once transaction either way.
+ * When Stripe answers a read with its rate limit (429), the event is queued (or stays queued)
+ * for a few seconds and this instance claims nothing for a second: a burst slows to the pace
+ * Stripe allows instead of failing.
  */
 export interface WebhookQueue {
   deliver(event: VerifiedEvent): Promise<DeliveryOutcome>;
   /** Starts on whatever is due, without waiting (the worker's tick). */
   kick(): void;
-  /** Processes everything due until none is left (tests, and the benchmark's end). */
+  /** Processes everything due until none is left (tests, and the benchmark's end), waiting out a pause for Stripe's rate limit. */
   drain(): Promise<void>;
   /** Waits for the events in hand; claims no more. */
   stop(): Promise<void>;
 }
+
+/** After a 429 from Stripe, the instance claims no queued event for this long. */
+const STRIPE_BUSY_PAUSE_MS = 1000;
 
 /** The instance's settings (`WEBHOOK_SLOTS`, `WEBHOOK_INLINE_SLOTS`; their defaults are in config.ts). */
 export interface WebhookQueueOptions {
@@ -43,11 +51,30 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
   /** Claimed (a slot's worth at a time, so one claim's commit serves many events), not yet started. */
   const ready: VerifiedEvent[] = [];
   const inHand = new Set<Promise<void>>();
+  let claimsPausedUntil = 0;
+  let pauseTimer: NodeJS.Timeout | null = null;
+
+  function pauseClaims(): void {
+    claimsPausedUntil = Date.now() + STRIPE_BUSY_PAUSE_MS;
+    mayHaveQueued = true;
+    if (pauseTimer || stopped) return;
+    pauseTimer = setTimeout(() => {
+      pauseTimer = null;
+      void pump();
+    }, STRIPE_BUSY_PAUSE_MS);
+    pauseTimer.unref();
+  }
 
   async function processQueued(event: VerifiedEvent): Promise<void> {
     try {
       await processEvent(deps, event, { claimedUnprocessed: true });
-    } catch {
+    } catch (error) {
+      if (error instanceof StripeBusyError) {
+        pauseClaims();
+        await retryQueuedEventSoon(deps.db, event.id).catch((failure: unknown) =>
+          deps.logger.error({ err: failure, eventId: event.id }, 'could not schedule the queued event again'));
+        return;
+      }
       // processEvent has logged the error and counted the attempt on the event's row.
       await retryQueuedEventLater(deps.db, event.id).catch((error: unknown) =>
         deps.logger.error({ err: error, eventId: event.id }, 'could not schedule the queued event again'));
@@ -70,7 +97,7 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
   /** Claims a batch of due events when none is waiting and a slot is free; answers how many. */
   async function claimOnce(): Promise<number> {
     startReady();
-    if (stopped || ready.length > 0 || busy >= slots) return 0;
+    if (stopped || ready.length > 0 || busy >= slots || Date.now() < claimsPausedUntil) return 0;
     const queuedBefore = queuedCount;
     let events: VerifiedEvent[];
     try {
@@ -106,11 +133,20 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
         busy += 1;
         try {
           return await processEvent(deps, event);
+        } catch (error) {
+          if (!(error instanceof StripeBusyError)) throw error;
+          pauseClaims();
         } finally {
           busy -= 1;
           startReady();
           if (ready.length === 0 && mayHaveQueued) void pump();
         }
+        // Only Stripe's rate limit gets here: the event is stored, as in a burst, and due once
+        // Stripe has had a few seconds; Stripe gets its 200.
+        const outcome = await queueEvent(deps.db, event);
+        if (outcome === 'queued') await retryQueuedEventSoon(deps.db, event.id);
+        queuedCount += 1;
+        return outcome;
       }
       const outcome = await queueEvent(deps.db, event);
       queuedCount += 1;
@@ -128,6 +164,8 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
         await pump();
         if (inHand.size > 0) {
           await Promise.race(inHand);
+        } else if (Date.now() < claimsPausedUntil) {
+          await new Promise((resolve) => setTimeout(resolve, claimsPausedUntil - Date.now()));
         } else if (ready.length === 0 && (await pump()) === 0 && inHand.size === 0 && ready.length === 0) {
           return;
         }
@@ -135,6 +173,7 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
     },
     async stop() {
       stopped = true;
+      if (pauseTimer) clearTimeout(pauseTimer);
       // Claimed but not started: handed back at once rather than after their lease.
       const unstarted = ready.splice(0).map((event) => event.id);
       await Promise.allSettled([...inHand, releaseQueuedEvents(deps.db, unstarted)]);

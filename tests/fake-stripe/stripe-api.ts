@@ -38,6 +38,11 @@ const badRequest = (message: string, param?: string): Reply => [400, { error: { 
 const missingParam = (param: string, what: string, id: string): Reply =>
   [400, { error: { type: 'invalid_request_error', code: 'resource_missing', param, message: `No such ${what}: '${id}'` } }];
 const stripeHavingAMoment: Reply = [500, { error: { type: 'api_error', message: 'Stripe is having a moment' } }];
+/** Stripe's answer to a request over its rate limit (https://docs.stripe.com/rate-limits). */
+const overTheRateLimit: Reply = [429, { error: {
+  type: 'invalid_request_error', code: 'rate_limit', doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
+  message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+} }];
 /** The SDK sends expand[0]=… (or expand[]=…), in the query string of a GET and in the form of a POST. */
 const expandsOf = (params: Iterable<[string, string]>) => [...params].filter(([k]) => k.startsWith('expand[')).map(([, v]) => v);
 const RETRIEVABLE = ['balance_transactions', 'payouts', 'subscriptions', 'subscription_schedules', 'charges', 'invoices', 'setup_intents', 'payment_methods'];
@@ -52,6 +57,8 @@ export class StripeApi {
   readonly objects = new ObjectStore();
   /** Answers to give as a 500 (Stripe having a moment), by path, counted down per request. */
   readonly failNext = new Map<string, number>();
+  /** Answers to give as a 429 (over Stripe's rate limit), by path, counted down per request. */
+  readonly rateLimitNext = new Map<string, number>();
   /** The `previous_attributes` of each subscription update Colecta asked for, in order. */
   readonly subscriptionUpdates: Array<{ id: string; previous: Record<string, unknown> }> = [];
   private readonly refundsByKey = new Map<string, string>();
@@ -113,6 +120,11 @@ export class StripeApi {
     if (failures > 0) {
       this.failNext.set(request.path, failures - 1);
       return { status: stripeHavingAMoment[0], body: stripeHavingAMoment[1], route: null };
+    }
+    const limited = this.rateLimitNext.get(request.path) ?? 0;
+    if (limited > 0) {
+      this.rateLimitNext.set(request.path, limited - 1);
+      return { status: overTheRateLimit[0], body: overTheRateLimit[1], route: null };
     }
     const segments = request.path.split('/');
     for (const route of this.routes) {
