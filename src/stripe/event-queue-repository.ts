@@ -73,35 +73,32 @@ export async function claimQueuedEvents(db: Knex, limit: number): Promise<Verifi
 }
 
 /**
- * After a failed attempt: again in 30 s, doubling up to an hour, as Stripe itself would retry.
- * After three days it is given up: the row keeps its error for staff, the payload is deleted.
+ * Due again after `delay` (SQL of an interval, read from the row), unless three days have passed
+ * since it came: then it is given up, the row keeping its error for staff, the payload deleted.
  */
-export async function retryQueuedEventLater(db: Knex, id: string): Promise<void> {
+async function dueAgainAfter(db: Knex, id: string, delay: string): Promise<void> {
   const givenUp = `received_at <= now() - ${GIVE_UP_AFTER}`;
   await db('stripe_events')
     .where({ id })
     .whereNull('processed_at')
     .update({
-      next_attempt_at: db.raw(`case when ${givenUp} then null else
-        now() + least(${LAST_RETRY_SECONDS}, ${FIRST_RETRY_SECONDS} * power(2, greatest(attempts - 1, 0))) * interval '1 second' end`),
+      next_attempt_at: db.raw(`case when ${givenUp} then null else now() + ${delay} end`),
       queued_payload: db.raw(`case when ${givenUp} then null else queued_payload end`),
     });
 }
 
+/** After a failed attempt: again in 30 s, doubling up to an hour, as Stripe itself would retry. */
+export async function retryQueuedEventLater(db: Knex, id: string): Promise<void> {
+  await dueAgainAfter(db, id,
+    `least(${LAST_RETRY_SECONDS}, ${FIRST_RETRY_SECONDS} * power(2, greatest(attempts - 1, 0))) * interval '1 second'`);
+}
+
 /**
  * Stripe's rate limit, not the event, stopped it: due again in 2 to 5 seconds (spread, so that
- * instances do not all come back at once), with no attempt counted and no error kept. It is
- * given up after three days, as a failing event is.
+ * instances do not all come back at once), with no attempt counted and no error kept.
  */
 export async function retryQueuedEventSoon(db: Knex, id: string): Promise<void> {
-  const givenUp = `received_at <= now() - ${GIVE_UP_AFTER}`;
-  await db('stripe_events')
-    .where({ id })
-    .whereNull('processed_at')
-    .update({
-      next_attempt_at: db.raw(`case when ${givenUp} then null else now() + (2 + 3 * random()) * interval '1 second' end`),
-      queued_payload: db.raw(`case when ${givenUp} then null else queued_payload end`),
-    });
+  await dueAgainAfter(db, id, `(2 + 3 * random()) * interval '1 second'`);
 }
 
 /** Claimed events this instance will not start (it is stopping): due again at once, for another. */
