@@ -43,10 +43,7 @@ export async function listCampaigns(db: Knex, principal: Principal): Promise<Arr
 
 /** One campaign the principal may read; 404 for a slug that does not exist, 403 for another organization's. */
 export async function readCampaign(db: Knex, principal: Principal, slug: string): Promise<CampaignView & { organizationId: string }> {
-  const [view] = viewsOf(await baseQuery(db).where('c.slug', slug));
-  if (!view) throw AppError.notFound('Campaign');
-  assertCanRead(principal, view.organizationId);
-  return view;
+  return (await readCampaignWith(db, principal, slug, null)).campaign;
 }
 
 /**
@@ -54,9 +51,10 @@ export async function readCampaign(db: Knex, principal: Principal, slug: string)
  * (SQL that names `c.id`, `c.currency`, …): one round trip for a page that needs both.
  */
 export async function readCampaignWith(
-  db: Knex, principal: Principal, slug: string, columnsSql: string,
+  db: Knex, principal: Principal, slug: string, columnsSql: string | null,
 ): Promise<{ campaign: CampaignView & { organizationId: string }; columns: Record<string, unknown> }> {
-  const rows = await baseQuery(db).select(db.raw(columnsSql)).where('c.slug', slug) as Array<Row & Record<string, unknown>>;
+  const rows = await baseQuery(db).modify((q) => { if (columnsSql) q.select(db.raw(columnsSql)); })
+    .where('c.slug', slug) as Array<Row & Record<string, unknown>>;
   const [campaign] = viewsOf(rows);
   if (!campaign) throw AppError.notFound('Campaign');
   assertCanRead(principal, campaign.organizationId);
