@@ -7,6 +7,8 @@ const GIVE_UP_AFTER = "interval '3 days'";
 /** A claimed event not processed within this long was held by an instance that died. */
 const CLAIM_LEASE = "interval '2 minutes'";
 const FIRST_RETRY_SECONDS = 30;
+/** After Stripe's rate limit: 2 to 5 seconds, spread so that instances do not all come back at once. */
+const AFTER_RATE_LIMIT = "(2 + 3 * random()) * interval '1 second'";
 const LAST_RETRY_SECONDS = 3600;
 
 interface QueuedPayload {
@@ -24,14 +26,17 @@ export function objectIdOf(object: unknown): string | null {
  * Stores a verified event for later processing. An event already processed is a duplicate; one
  * that failed before keeps its retry time, so a redelivery during a burst does not jump the queue.
  */
-export async function queueEvent(db: Knex, event: VerifiedEvent): Promise<'queued' | 'duplicate'> {
+export async function queueEvent(
+  db: Knex, event: VerifiedEvent, options: { afterRateLimit?: boolean } = {},
+): Promise<'queued' | 'duplicate'> {
   const payload: QueuedPayload = { object: event.object, previousAttributes: event.previousAttributes ?? null };
+  const due = options.afterRateLimit ? `now() + ${AFTER_RATE_LIMIT}` : 'now()';
   const result = await db.raw(
     `insert into stripe_events (id, type, object_id, livemode, stripe_created_at, attempts, queued_payload, next_attempt_at)
-     values (?, ?, ?, ?, ?, 0, ?, now())
+     values (?, ?, ?, ?, ?, 0, ?, ${due})
      on conflict (id) do update
        set queued_payload = excluded.queued_payload,
-           next_attempt_at = coalesce(stripe_events.next_attempt_at, now())
+           next_attempt_at = coalesce(stripe_events.next_attempt_at, ${due})
        where stripe_events.processed_at is null
      returning id`,
     [event.id, event.type, objectIdOf(event.object), event.livemode, event.created, JSON.stringify(payload)],
@@ -93,12 +98,9 @@ export async function retryQueuedEventLater(db: Knex, id: string): Promise<void>
     `least(${LAST_RETRY_SECONDS}, ${FIRST_RETRY_SECONDS} * power(2, greatest(attempts - 1, 0))) * interval '1 second'`);
 }
 
-/**
- * Stripe's rate limit, not the event, stopped it: due again in 2 to 5 seconds (spread, so that
- * instances do not all come back at once), with no attempt counted and no error kept.
- */
+/** Stripe's rate limit, not the event, stopped it: due again in 2 to 5 seconds, with no attempt counted and no error kept. */
 export async function retryQueuedEventSoon(db: Knex, id: string): Promise<void> {
-  await dueAgainAfter(db, id, `(2 + 3 * random()) * interval '1 second'`);
+  await dueAgainAfter(db, id, AFTER_RATE_LIMIT);
 }
 
 /** Claimed events this instance will not start (it is stopping): due again at once, for another. */

@@ -143,8 +143,7 @@ export function createWebhookQueue(deps: WebhookProcessorDeps, options: WebhookQ
         }
         // Only Stripe's rate limit gets here: the event is stored, as in a burst, and due once
         // Stripe has had a few seconds; Stripe gets its 200.
-        const outcome = await queueEvent(deps.db, event);
-        if (outcome === 'queued') await retryQueuedEventSoon(deps.db, event.id);
+        const outcome = await queueEvent(deps.db, event, { afterRateLimit: true });
         queuedCount += 1;
         return outcome;
       }
