@@ -36,6 +36,9 @@ export class CsvLineEnds extends Transform {
     // chunk, not a slice per record (a million small objects are what grew the process's heap).
     const ends: number[] = [];
     let at = 0;
+    // The next quote at or after `at`, found once and kept while records without one go by
+    // (-1: none left in the chunk); searched afresh per record it scanned the rest of the chunk.
+    let open = -2;
     while (at < chunk.length) {
       if (this.quoted) {
         const close = chunk.indexOf(QUOTE, at);
@@ -45,7 +48,7 @@ export class CsvLineEnds extends Transform {
         continue;
       }
       const lf = chunk.indexOf(LF, at);
-      const open = chunk.indexOf(QUOTE, at);
+      if (open !== -1 && open < at) open = chunk.indexOf(QUOTE, at);
       if (open >= 0 && (lf < 0 || open < lf)) {
         this.quoted = true;
         at = open + 1;
