@@ -1,20 +1,17 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { createDb } from '../../src/db/knex';
 import { buildBooksWorld } from '../factories/books-world';
-import { describeCli } from '../helpers/cli-suite';
+import { describeCli, runCli } from '../helpers/cli-suite';
 
-const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
 describeCli('npm run cli -- books:check and statement', () => {
   it('prints every comparison and exits 0 on agreeing books, exits 1 naming a payout one cent off, and prints a statement', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', SMTP_URL: '' };
-    const cli = (...args: string[]) => run(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: root, env });
+    const cli = (...args: string[]) => runCli(args, { cwd: root, env });
     try {
       await cli('migrate');
       const open = () => createDb({ pgliteDir: path.join(dataDir, 'pgdata') });

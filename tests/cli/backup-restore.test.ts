@@ -1,9 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import knexFactory, { type Knex } from 'knex';
 import { createDb } from '../../src/db/knex';
 import { LOCK_FILE } from '../../src/db/embedded-owner';
@@ -11,14 +10,13 @@ import { migrateLatest } from '../../src/db/migrate';
 import { ensureDemo } from '../../src/campaigns/demo-seed';
 import { offlineGiftSchema, recordOfflineGift } from '../../src/ledger/offline-gift-service';
 import type { Principal } from '../../src/staff/principal';
-import { describeCli } from '../helpers/cli-suite';
+import { describeCli, runCli } from '../helpers/cli-suite';
 
-const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 const admin: Principal = { kind: 'token', role: 'admin', organizationId: null, tokenId: null, userId: null, label: 'test' };
 
 function cliIn(env: Record<string, string>) {
-  return (...args: string[]) => run(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], {
+  return (...args: string[]) => runCli(args, {
     cwd: root, env: { ...process.env, NODE_OPTIONS: '', STRIPE_SECRET_KEY: '', DATABASE_URL: '', ...env },
   });
 }

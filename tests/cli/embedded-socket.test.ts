@@ -1,31 +1,28 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { buildCheckoutBody } from '../factories/checkout-body';
 import { freePort } from '../../bench/support/child-processes';
-import { describeCli } from '../helpers/cli-suite';
+import { describeCli, runCli } from '../helpers/cli-suite';
 import { eventEnvelope } from '../helpers/test-app';
 import { createDb, type Db } from '../../src/db/knex';
 import { LOCK_FILE } from '../../src/db/embedded-owner';
 
-const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 const signer = new Stripe('sk_test_signer_only');
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 
 /**
- * The server on the embedded default, run from the sources with tsx as the other CLI tests do:
- * no build, so nothing here races another test (or the lead's CI) over dist/. Ready once the
- * lock names its socket and /healthz answers.
+ * The server on the embedded default, as `npm start` runs it (scripts/run.mjs, the compiled
+ * server in dist/, which the global setup has built). Ready once the lock names its socket and
+ * /healthz answers.
  */
 async function startServer(env: NodeJS.ProcessEnv, base: string): Promise<{ child: ChildProcess; exited: Promise<unknown>; output: () => string }> {
-  // node itself with tsx's loader (not the tsx launcher, which would leave its child alive on kill -9).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process (run.mjs imports the compiled server), so kill -9 leaves no child alive.
+  const child = spawn(process.execPath, ['scripts/run.mjs', 'server'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => { output += chunk; });
   child.stderr?.on('data', (chunk) => { output += chunk; });
@@ -86,12 +83,12 @@ describeCli('the CLI and psql while the server runs on the embedded database', (
     let socketDb: Db | null = null;
     try {
       // (1) The CLI goes through the socket: the token it prints works against the running server.
-      const { stdout } = await run(tsx, ['src/cli.ts', 'tokens:create', '--role', 'admin'], { cwd: root, env });
+      const { stdout } = await runCli(['tokens:create', '--role', 'admin'], { cwd: root, env });
       const token = stdout.trim().split('\n').at(-1) ?? '';
       expect(token).toMatch(/^clt_/);
       const me = await fetch(`${base}/api/admin/campaigns`, { headers: { authorization: `Bearer ${token}` } });
       expect(me.status).toBe(200);
-      await expect(run(tsx, ['src/cli.ts', 'restore', path.join(dataDir, 'none.sql')], { cwd: root, env }))
+      await expect(runCli(['restore', path.join(dataDir, 'none.sql')], { cwd: root, env }))
         .rejects.toMatchObject({ stderr: expect.stringMatching(/in use by the Colecta server .*Stop the server/) });
 
       // Gifts to pay: checkouts made through the API, then paid in the demo's Stripe (written

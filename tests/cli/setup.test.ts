@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { createDb } from '../../src/db/knex';
-import { describeCli } from '../helpers/cli-suite';
+import { describeCli, runCli } from '../helpers/cli-suite';
 
-const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
 const FLAGS = [
@@ -19,7 +16,7 @@ describeCli('npm run cli -- setup', () => {
   it('names bad flags and stores nothing, then sets up the sponsor, organization and admin once, printing the sign-in link', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', PUBLIC_URL: 'https://give.example' };
-    const cli = (...args: string[]) => run(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: root, env });
+    const cli = (...args: string[]) => runCli(args, { cwd: root, env });
     try {
       const bad = FLAGS.map((f) => (f === '91-7654321' ? '917654321' : f === 'America/Los_Angeles' ? 'Pacific Time' : f));
       await expect(cli('setup', ...bad)).rejects.toMatchObject({

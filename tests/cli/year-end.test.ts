@@ -1,21 +1,18 @@
-import { describeCli } from '../helpers/cli-suite';
-import { execFile } from 'node:child_process';
+import { describeCli, runCli } from '../helpers/cli-suite';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { createDb } from '../../src/db/knex';
 import { recordLedgerEntryAlone } from '../../src/ledger/ledger-service';
 
-const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
 describeCli('npm run cli -- year-end', () => {
   it('queues and sends one summary per supporter with gifts that year, prints how many, and queues nothing on a second run', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', SMTP_URL: '' };
-    const cli = (...args: string[]) => run(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: root, env });
+    const cli = (...args: string[]) => runCli(args, { cwd: root, env });
     try {
       await cli('demo');
       const db = createDb({ pgliteDir: path.join(dataDir, 'pgdata') });
