@@ -5,13 +5,12 @@ import { createDb } from '../../src/db/knex';
 import { buildBooksWorld } from '../factories/books-world';
 import { describeCli, runCli } from '../helpers/cli-suite';
 
-const root = path.resolve(__dirname, '../..');
 
 describeCli('npm run cli -- books:check and statement', () => {
   it('prints every comparison and exits 0 on agreeing books, exits 1 naming a payout one cent off, and prints a statement', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', SMTP_URL: '' };
-    const cli = (...args: string[]) => runCli(args, { cwd: root, env });
+    const cli = (...args: string[]) => runCli(args, { env });
     try {
       await cli('migrate');
       const open = () => createDb({ pgliteDir: path.join(dataDir, 'pgdata') });

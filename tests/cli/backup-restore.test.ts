@@ -12,12 +12,11 @@ import { offlineGiftSchema, recordOfflineGift } from '../../src/ledger/offline-g
 import type { Principal } from '../../src/staff/principal';
 import { describeCli, runCli } from '../helpers/cli-suite';
 
-const root = path.resolve(__dirname, '../..');
 const admin: Principal = { kind: 'token', role: 'admin', organizationId: null, tokenId: null, userId: null, label: 'test' };
 
 function cliIn(env: Record<string, string>) {
   return (...args: string[]) => runCli(args, {
-    cwd: root, env: { ...process.env, NODE_OPTIONS: '', STRIPE_SECRET_KEY: '', DATABASE_URL: '', ...env },
+    env: { ...process.env, NODE_OPTIONS: '', STRIPE_SECRET_KEY: '', DATABASE_URL: '', ...env },
   });
 }
 

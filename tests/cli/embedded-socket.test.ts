@@ -83,12 +83,12 @@ describeCli('the CLI and psql while the server runs on the embedded database', (
     let socketDb: Db | null = null;
     try {
       // (1) The CLI goes through the socket: the token it prints works against the running server.
-      const { stdout } = await runCli(['tokens:create', '--role', 'admin'], { cwd: root, env });
+      const { stdout } = await runCli(['tokens:create', '--role', 'admin'], { env });
       const token = stdout.trim().split('\n').at(-1) ?? '';
       expect(token).toMatch(/^clt_/);
       const me = await fetch(`${base}/api/admin/campaigns`, { headers: { authorization: `Bearer ${token}` } });
       expect(me.status).toBe(200);
-      await expect(runCli(['restore', path.join(dataDir, 'none.sql')], { cwd: root, env }))
+      await expect(runCli(['restore', path.join(dataDir, 'none.sql')], { env }))
         .rejects.toMatchObject({ stderr: expect.stringMatching(/in use by the Colecta server .*Stop the server/) });
 
       // Gifts to pay: checkouts made through the API, then paid in the demo's Stripe (written

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { createDb } from '../../src/db/knex';
 import { describeCli, runCli } from '../helpers/cli-suite';
 
-const root = path.resolve(__dirname, '../..');
 
 const FLAGS = [
   '--sponsor-name', 'Cascadia Fiscal Sponsor', '--ein', '91-7654321', '--sponsor-address', '1 Pike St, Seattle, WA 98101',
@@ -16,7 +15,7 @@ describeCli('npm run cli -- setup', () => {
   it('names bad flags and stores nothing, then sets up the sponsor, organization and admin once, printing the sign-in link', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', PUBLIC_URL: 'https://give.example' };
-    const cli = (...args: string[]) => runCli(args, { cwd: root, env });
+    const cli = (...args: string[]) => runCli(args, { env });
     try {
       const bad = FLAGS.map((f) => (f === '91-7654321' ? '917654321' : f === 'America/Los_Angeles' ? 'Pacific Time' : f));
       await expect(cli('setup', ...bad)).rejects.toMatchObject({

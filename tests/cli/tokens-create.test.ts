@@ -5,13 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../src/db/knex';
 
-const root = path.resolve(__dirname, '../..');
 
 describeCli('npm run cli -- tokens:create, demo and purge', () => {
   it('creates the demo once, prints a token alone on the last line, and stores only its hash', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '' };
-    const cli = (...args: string[]) => runCli(args, { cwd: root, env });
+    const cli = (...args: string[]) => runCli(args, { env });
     try {
       expect((await cli('demo')).stdout).toMatch(/created/);
       expect((await cli('demo')).stdout).toMatch(/already exist/);

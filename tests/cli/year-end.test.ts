@@ -6,13 +6,12 @@ import { simpleParser } from 'mailparser';
 import { createDb } from '../../src/db/knex';
 import { recordLedgerEntryAlone } from '../../src/ledger/ledger-service';
 
-const root = path.resolve(__dirname, '../..');
 
 describeCli('npm run cli -- year-end', () => {
   it('queues and sends one summary per supporter with gifts that year, prints how many, and queues nothing on a second run', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', SMTP_URL: '' };
-    const cli = (...args: string[]) => runCli(args, { cwd: root, env });
+    const cli = (...args: string[]) => runCli(args, { env });
     try {
       await cli('demo');
       const db = createDb({ pgliteDir: path.join(dataDir, 'pgdata') });

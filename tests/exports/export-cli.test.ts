@@ -7,13 +7,12 @@ import { createDb } from '../../src/db/knex';
 import { DONATION_EXPORT_HEADER } from '../../src/exports/donation-columns';
 import { addEntry, buildDonation, buildSupporter, fakeStripeId } from '../factories/ledger-world';
 
-const root = path.resolve(__dirname, '../..');
 
 describeCli('npm run cli -- export and reconcile', () => {
   it('writes the same CSV to a file and to stdout, and refuses bad options with a message', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-cli-export-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', LOG_LEVEL: 'silent' };
-    const cli = (...args: string[]) => runCli(args, { cwd: root, env, maxBuffer: 1 << 24 });
+    const cli = (...args: string[]) => runCli(args, { env, maxBuffer: 1 << 24 });
     try {
       await cli('demo');
       const db = createDb({ pgliteDir: path.join(dataDir, 'pgdata') });

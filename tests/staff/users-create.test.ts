@@ -5,13 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../src/db/knex';
 
-const root = path.resolve(__dirname, '../..');
 
 describeCli('npm run cli -- users:create', () => {
   it('creates a user with no password yet and prints a single-use link whose hash alone is stored', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colecta-users-'));
     const env = { ...process.env, DATA_DIR: dataDir, NODE_OPTIONS: '', DATABASE_URL: '', STRIPE_SECRET_KEY: '', PUBLIC_URL: 'https://give.example.org' };
-    const cli = (...args: string[]) => runCli(args, { cwd: root, env });
+    const cli = (...args: string[]) => runCli(args, { env });
     try {
       await cli('demo');
       const { stdout } = await cli('users:create', '--email', 'Organizer@Example.org', '--role', 'staff', '--organization', 'demo-network');
