@@ -51,7 +51,7 @@ function runCopy(url: string, sql: string): Promise<{ ms: number; bytes: number 
 async function run(ctx: BenchContext): Promise<BenchmarkReport> {
   const entries = positiveInt('BENCH_EXPORT_ENTRIES', 1_000_000);
   const rounds = positiveInt('BENCH_EXPORT_ROUNDS', 2);
-  ensureCompiled(ctx.progress);
+  ensureCompiled();
   ctx.progress('creating and migrating the bench database');
   const bench = await createBenchDatabase();
   ctx.defer(() => bench.drop());

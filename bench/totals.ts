@@ -46,7 +46,7 @@ async function giveDemoCampaignGifts(db: Knex): Promise<void> {
 
 async function runLayout(ctx: BenchContext, CAMPAIGNS: number): Promise<BenchmarkReport> {
   {
-    ensureCompiled(ctx.progress);
+    ensureCompiled();
     const bench = await createBenchDatabase();
     ctx.defer(() => bench.drop());
     const { db } = bench;

@@ -175,7 +175,7 @@ const processedShare = (r: LoadResult, bare: LoadResult) =>
 
 async function run(ctx: BenchContext): Promise<BenchmarkReport> {
   const settings = readSettings();
-  ensureCompiled(ctx.progress);
+  ensureCompiled();
   ctx.progress('creating and migrating the bench database');
   const bench = await createBenchDatabase();
   ctx.defer(() => bench.drop());

@@ -7,26 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUILD_INPUTS, DIST, ROOT, STAMP } from './build.mjs';
-
-function newestTime(file) {
-  let stat;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs; // a deleted file changes its directory's time
-  for (const name of fs.readdirSync(file)) newest = Math.max(newest, newestTime(path.join(file, name)));
-  return newest;
-}
-
-function isStale() {
-  if (!fs.existsSync(STAMP)) return true;
-  const built = fs.statSync(STAMP).mtimeMs;
-  return BUILD_INPUTS.some((input) => newestTime(path.join(ROOT, input)) > built);
-}
+import { build, DIST, isStale, ROOT, STAMP } from './build.mjs';
 
 const [entry, ...args] = process.argv.slice(2);
 if (entry !== 'server' && entry !== 'cli' && entry !== 'worker') {
@@ -42,7 +23,7 @@ if (isStale()) {
     }
   } else {
     console.error('Building to dist/ (sources changed since the last build)…');
-    (await import('./build.mjs')).build();
+    build();
   }
 }
 const compiled = path.join(DIST, 'src', `${entry}.js`);

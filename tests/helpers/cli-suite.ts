@@ -17,6 +17,6 @@ const root = path.resolve(__dirname, '../..');
  * dist/, which the global setup builds once before the tests when it is stale (so two test files
  * never build at the same moment). Half a second quicker a call than the sources under tsx.
  */
-export function runCli(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; maxBuffer?: number }) {
+export function runCli(args: readonly string[], options: { env: NodeJS.ProcessEnv; maxBuffer?: number }) {
   return run(process.execPath, ['scripts/run.mjs', 'cli', ...args], { cwd: root, ...options });
 }

@@ -13,6 +13,6 @@ export default async function globalSetup(): Promise<void> {
   if (!process.env.CHROMIUM_PATH) await chromium.executablePath();
   // The command-line tests (the PGlite pass) run the compiled program, as `npm run cli` and
   // `npm start` do: dist/ is built here, once, when it is stale, rather than by two of them at once.
-  if (!process.env.TEST_DATABASE_URL) ensureCompiled((line) => process.stderr.write(`${line}\n`));
+  if (!process.env.TEST_DATABASE_URL) ensureCompiled();
   globalThis.colectaTestTeardown = await prepareTemplate(process.env.TEST_DATABASE_URL);
 }
