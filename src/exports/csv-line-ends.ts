@@ -9,33 +9,40 @@ const CHUNK_BYTES = 64 * 1024;
  * PostgreSQL's COPY ends CSV records with LF; the export's contract is CRLF (RFC 4180, and what
  * spreadsheets expect). This writes CR before each LF that ends a record, leaving the LFs inside
  * quoted fields alone, and counts the records. Quotes inside a quoted field come doubled, so
- * toggling at each quote tracks whether a byte is inside one. Output goes in chunks of about
- * 64 kB, as COPY sends about a record per message and a write per record costs a system call.
+ * toggling at each quote tracks whether a byte is inside one.
+ *
+ * The output is written into one buffer of about 64 kB at a time, pushed when the next chunk may
+ * not fit: COPY's bytes arrive in reads of a few kB (one per PostgreSQL packet), and a buffer of
+ * their own per read was most of the export process's garbage collection (bench/export).
  */
 export class CsvLineEnds extends Transform {
   records = 0;
   private quoted = false;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private out: Buffer = Buffer.alloc(0);
+  private used = 0;
 
-  private keep(part: Buffer): void {
-    if (part.length === 0) return;
-    this.pending.push(part);
-    this.pendingBytes += part.length;
+  /** Room for the chunk with a CR before each of its bytes, the most it can become. */
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.out.length) return;
+    this.pushOut();
+    this.out = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
   }
 
-  private takePending(): Buffer {
-    const out = this.pending.length === 1 ? this.pending[0] as Buffer : Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    return out;
+  /** Hands on what is written; the buffer then belongs to the reader and is not written again. */
+  private pushOut(): void {
+    if (this.used > 0) this.push(this.out.subarray(0, this.used));
+    this.out = this.out.subarray(this.used);
+    this.used = 0;
+  }
+
+  private copy(chunk: Buffer, from: number, to: number): void {
+    this.used += chunk.copy(this.out, this.used, from, to);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    // First the record-ending LFs' offsets, then one copy with a CR before each: one buffer per
-    // chunk, not a slice per record (a million small objects are what grew the process's heap).
-    const ends: number[] = [];
+    this.reserve(2 * chunk.length);
     let at = 0;
+    let from = 0;
     // The next quote at or after `at`, found once and kept while records without one go by
     // (-1: none left in the chunk); searched afresh per record it scanned the rest of the chunk.
     let open = -2;
@@ -55,31 +62,20 @@ export class CsvLineEnds extends Transform {
         continue;
       }
       if (lf < 0) break;
-      ends.push(lf);
-      at = lf + 1;
+      this.copy(chunk, from, lf);
+      this.out[this.used++] = CR;
+      this.out[this.used++] = LF;
+      this.records += 1;
+      from = lf + 1;
+      at = from;
     }
-    this.records += ends.length;
-    this.keep(ends.length === 0 ? chunk : withCrs(chunk, ends));
-    if (this.pendingBytes >= CHUNK_BYTES) this.push(this.takePending());
+    this.copy(chunk, from, chunk.length);
+    if (this.used >= CHUNK_BYTES) this.pushOut();
     done();
   }
 
   override _flush(done: (error?: Error | null, data?: Buffer) => void): void {
-    done(null, this.pendingBytes > 0 ? this.takePending() : undefined);
+    this.pushOut();
+    done();
   }
-}
-
-/** The chunk with a CR written before each of the LFs at `ends` (ascending offsets). */
-function withCrs(chunk: Buffer, ends: readonly number[]): Buffer {
-  const out = Buffer.allocUnsafe(chunk.length + ends.length);
-  let from = 0;
-  let to = 0;
-  for (const lf of ends) {
-    to += chunk.copy(out, to, from, lf);
-    out[to++] = CR;
-    out[to++] = LF;
-    from = lf + 1;
-  }
-  chunk.copy(out, to, from);
-  return out;
 }

@@ -113,4 +113,30 @@ describe('CRLF at the end of each CSV record', () => {
       expect(await run([csv.slice(0, cut), csv.slice(cut)])).toEqual(whole);
     }
   });
+
+  it('gives the same bytes over many chunks of every size, beyond one output buffer of 64 kB', async () => {
+    // A plain reference: CR before each LF outside quotes.
+    const reference = (text: string) => {
+      let quoted = false;
+      let out = '';
+      for (const ch of text) {
+        if (ch === '"') quoted = !quoted;
+        out += ch === '\n' && !quoted ? '\r\n' : ch;
+      }
+      return out;
+    };
+    const records = Array.from({ length: 6000 }, (_, i) => (i % 7 === 0 ? `${i},"two\nlines ""quoted""",x` : `${i},plain,${'y'.repeat(i % 50)}`));
+    // Empty records too: a chunk of LFs alone doubles in size, the most a chunk can grow.
+    const csv = `${records.join('\n')}\n${'\n'.repeat(70_000)}`;
+    const sizes = [1, 7, 8192, 100_000, 3, 65_536, 70_000, 500];
+    const chunks: string[] = [];
+    for (let at = 0, i = 0; at < csv.length; i += 1) {
+      const size = sizes[i % sizes.length] as number;
+      chunks.push(csv.slice(at, at + size));
+      at += size;
+    }
+    const result = await run(chunks);
+    expect(result.records).toBe(6000 + 70_000);
+    expect(result.text === reference(csv)).toBe(true);
+  });
 });
