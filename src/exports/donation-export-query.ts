@@ -151,11 +151,13 @@ export async function openExportCsv(db: Knex, scope: ExportScope, ids: IdRange =
   const sql = exportQuery(db, scope, null, true, ids).toString();
   const connection = await db.client.acquireConnection();
   let copy: Readable;
+  let raised = false;
   try {
+    raised = (await connection.query(RAISE_WORK_MEM)).rows.length > 0;
     // The marker first, so that pg_stat_activity names the COPY as the export.
     copy = connection.query(copyTo(`${EXPORT_MARKER} copy (${sql}) to stdout with (format csv)`)) as Readable;
   } catch (error) {
-    await db.client.releaseConnection(connection);
+    await release(db, connection, raised);
     throw error;
   }
   let ended = false;
@@ -165,10 +167,38 @@ export async function openExportCsv(db: Knex, scope: ExportScope, ids: IdRange =
       // A COPY TO cannot be stopped on its own connection (the COPY owns its socket until it
       // ends): the connection is closed, which ends the query (PostgreSQL stops a backend whose
       // client hung up), and the pool replaces it.
-      connection.__knex__disposed = 'donation export stopped before its end';
-      void connection.end().catch(() => undefined);
+      dispose(connection, 'donation export stopped before its end');
+      void db.client.releaseConnection(connection);
+      return;
     }
-    void db.client.releaseConnection(connection);
+    void release(db, connection, raised);
   });
   return copy;
+}
+
+/**
+ * At PostgreSQL's default of 4 MB, the planner joins the payouts' balance transactions to the
+ * entries one index look-up at a time; from 8 MB it joins them by hash. Measured over 1,000,000
+ * entries (bench/export): 4.7 to 5.2 s at 8 and 16 MB against 5.3 to 5.5 s at 4 MB. Raised for
+ * the export's session only, never lowered, and put back before the connection returns to the
+ * pool.
+ */
+const EXPORT_WORK_MEM = '16MB';
+const RAISE_WORK_MEM = `select set_config('work_mem', '${EXPORT_WORK_MEM}', false)
+  where pg_size_bytes(current_setting('work_mem')) < pg_size_bytes('${EXPORT_WORK_MEM}')`;
+
+interface PooledConnection {
+  query(sql: string): Promise<{ rows: unknown[] }>;
+  end(): Promise<void>;
+  __knex__disposed?: string;
+}
+
+function dispose(connection: PooledConnection, why: string): void {
+  connection.__knex__disposed = why;
+  void connection.end().catch(() => undefined);
+}
+
+async function release(db: Knex, connection: PooledConnection, raised: boolean): Promise<void> {
+  if (raised) await connection.query('reset work_mem').catch(() => dispose(connection, 'donation export could not reset work_mem'));
+  await db.client.releaseConnection(connection);
 }

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { prepareDonationExport } from '../../src/exports/donation-export-service';
 import { CsvLineEnds } from '../../src/exports/csv-line-ends';
+import { createDb } from '../../src/db/knex';
 import {
   addEntry, buildCampaign, buildDonation, buildOrganization, buildSupporter, fakeStripeId,
 } from '../factories/ledger-world';
@@ -89,6 +90,44 @@ onPostgres('the donation export written by PostgreSQL', () => {
     expect(text).toContain(',\\.,');
     expect(text).toContain(',12.345,0.007,12.338,BHD,');
     expect(text).toContain('2026-12-31T23:59:59+05:30');
+  });
+
+  it('raises work_mem for its own session only, never lowers it, and puts it back', async () => {
+    // One connection, so the export's session is the one asked afterwards.
+    const own = createDb({ databaseUrl: (app.db.client.config.connection as { connectionString: string }).connectionString, poolMax: 1 });
+    const workMem = async () => (await own.raw('show work_mem')).rows[0].work_mem as string;
+    // The setting as the COPY starts: a query put in the connection's queue just before it.
+    const atCopy: string[] = [];
+    const acquire = own.client.acquireConnection.bind(own.client);
+    own.client.acquireConnection = async () => {
+      const connection = await acquire();
+      if (!connection.watched) {
+        connection.watched = true;
+        const query = connection.query.bind(connection);
+        connection.query = (what: unknown, ...rest: unknown[]) => {
+          if (String((what as { text?: string }).text ?? '').includes(' copy (')) {
+            void query('show work_mem').then((r: { rows: Array<{ work_mem: string }> }) => atCopy.push(r.rows[0]?.work_mem ?? ''));
+          }
+          return query(what, ...rest);
+        };
+      }
+      return connection;
+    };
+    const exportAll = async () => {
+      const prepared = await prepareDonationExport(own, 'operator', { from: '2026-01-01', to: '2026-12-31', bom: false });
+      await prepared.writeTo(sink().out);
+    };
+    try {
+      await own.raw("set work_mem = '4MB'");
+      await exportAll();
+      expect(await workMem()).toBe('4MB');
+      await own.raw("set work_mem = '64MB'");
+      await exportAll();
+      expect(await workMem()).toBe('64MB');
+      expect(atCopy).toEqual(['16MB', '64MB']);
+    } finally {
+      await own.destroy();
+    }
   });
 });
 
