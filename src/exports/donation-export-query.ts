@@ -168,10 +168,9 @@ export async function openExportCsv(db: Knex, scope: ExportScope, ids: IdRange =
       // ends): the connection is closed, which ends the query (PostgreSQL stops a backend whose
       // client hung up), and the pool replaces it.
       dispose(connection, 'donation export stopped before its end');
-      void db.client.releaseConnection(connection);
-      return;
     }
-    void release(db, connection, raised);
+    // A closed connection takes its setting with it: nothing to reset.
+    void release(db, connection, raised && ended);
   });
   return copy;
 }
